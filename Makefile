@@ -1,0 +1,58 @@
+# dms-auto-recovery: every developer and CI entry point. `make` alone lists the targets.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENV_STAMP := $(VENV)/.installed
+LAMBDA_ZIP := dist/lambda.zip
+ASL_SOURCE := asl_templates/dms_recovery.asl.json.j2
+ASL_RENDERED := asl_templates/rendered/dms_recovery.asl.json.tftpl
+LAMBDA_SOURCES := $(shell find lambda_src -name '*.py' -o -name '*.json' | sort)
+PYTEST_ARGS ?=
+
+# Offline Terraform: with TF_PLUGIN_MIRROR set, providers come from that filesystem mirror.
+ifdef TF_PLUGIN_MIRROR
+export TF_CLI_CONFIG_FILE := $(CURDIR)/build/terraformrc
+endif
+
+.PHONY: help venv build asl lint test test-unit test-workflow test-terraform clean tf-cli-config
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV_STAMP): requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV_STAMP) ## Create .venv from the pinned requirements
+
+build: $(VENV_STAMP) asl ## Package the decider into dist/lambda.zip and render the ASL
+	$(BIN)/python scripts/build_lambda.py --source lambda_src --output $(LAMBDA_ZIP)
+
+asl: $(VENV_STAMP) ## Render the state machine template into asl_templates/rendered/
+	$(BIN)/python scripts/render_asl.py --template $(ASL_SOURCE) --write-template $(ASL_RENDERED)
+
+tf-cli-config:
+ifdef TF_PLUGIN_MIRROR
+	@mkdir -p build
+	@printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/*/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n' "$(TF_PLUGIN_MIRROR)" > build/terraformrc
+endif
+
+lint: $(VENV_STAMP) tf-cli-config ## Static checks: ruff, mypy, terraform fmt, generated-file drift
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	terraform fmt -check -recursive
+	$(BIN)/python scripts/render_asl.py --template $(ASL_SOURCE) --check-template $(ASL_RENDERED)
+	$(BIN)/python scripts/build_lambda.py --source lambda_src --check $(LAMBDA_ZIP)
+
+test: lint ## The whole gate: lint, then every test, offline
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean: ## Remove the virtual environment and build output
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Test harness for dms-auto-recovery: corrected moto, virtual clock, fake DMS, workflow runner."""

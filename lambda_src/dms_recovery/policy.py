@@ -45,9 +45,9 @@ def decide(
     """Decide what to do after one look. `jitter` is a number in [0, 1)."""
     memory = replace(memory, recent_restarts=_in_window(memory.recent_restarts, config, now))
     decision = _decide_ignoring_budget(observation, memory, config, now, jitter)
-    decision = _enforce_budget(decision, config, now)
+    decision = _enforce_budget(decision, memory, config, now)
     if config.dry_run and decision.action in (Action.RESTART, Action.WAIT, Action.GIVE_UP):
-        return _dry_run(decision)
+        return _dry_run(decision, memory)
     return replace(decision, dry_run=config.dry_run)
 
 
@@ -247,39 +247,39 @@ def _unknown_status(status: str, memory: Memory, config: Config) -> Decision:
     return _wait(memory, config.poll_seconds, "unknown_status", f"Unknown task status {status!r}.")
 
 
-def _enforce_budget(decision: Decision, config: Config, now: float) -> Decision:
+def _enforce_budget(decision: Decision, before: Memory, config: Config, now: float) -> Decision:
     """Every WAIT or RESTART fits in the budget; past it, give up saying what was tried."""
     if decision.action not in (Action.WAIT, Action.RESTART):
         return decision
-    remaining = config.recovery_budget_seconds - (now - decision.memory.started_at)
-    if remaining <= 0:
+    remaining = int(config.recovery_budget_seconds - (now - before.started_at))
+    if remaining < 1:
         minutes = config.recovery_budget_seconds / 60
         return _give_up(
-            decision.memory,
+            _without_new_restart(decision.memory, before),
             "budget_spent",
             f"The recovery budget of {minutes:g} minutes is spent after "
-            f"{decision.memory.attempts} restart(s); last state: {decision.explanation}",
+            f"{before.attempts} restart(s); last state: {decision.explanation}",
         )
+    return replace(decision, wait_seconds=max(1, min(decision.wait_seconds, remaining)))
+
+
+def _without_new_restart(memory: Memory, before: Memory) -> Memory:
+    """The memory of a decision that will not act: keep what it learnt, not a restart it skips."""
     return replace(
-        decision, wait_seconds=max(1, min(decision.wait_seconds, int(remaining + 0.999)))
+        memory,
+        attempts=before.attempts,
+        last_restart_at=before.last_restart_at,
+        recent_restarts=before.recent_restarts,
     )
 
 
-def _dry_run(decision: Decision) -> Decision:
+def _dry_run(decision: Decision, before: Memory) -> Decision:
     """In dry-run mode the first acting decision is reported once and the execution ends."""
-    memory = decision.memory
-    if decision.action is Action.RESTART:
-        memory = replace(
-            memory,
-            attempts=memory.attempts - 1,
-            recent_restarts=memory.recent_restarts[:-1],
-            last_restart_at=None,
-        )
     return Decision(
         Action.SKIP,
         f"dry_run_{decision.reason}",
         f"Dry run: would {decision.action.value} ({decision.explanation})",
-        memory,
+        _without_new_restart(decision.memory, before),
         notify=True,
         dry_run=True,
     )

@@ -781,6 +781,13 @@ def corrected_moto(
     for key, value in (config or {}).items():
         merged.setdefault(key, {}).update(value)
     undos: list[Undo] = []
+    saved_handlers = dict(_LAMBDA_HANDLERS)
+
+    def restore_handlers() -> None:
+        _LAMBDA_HANDLERS.clear()
+        _LAMBDA_HANDLERS.update(saved_handlers)
+
+    undos.append(restore_handlers)
     with mock_aws(config=merged):  # type: ignore[call-overload,unused-ignore]
         undos.append(apply_all(exclude=exclude))
         try:

@@ -1,4 +1,4 @@
-"""Package the decider into a zip with deterministic bytes, or check that the committed one is current.
+"""Package the decider into a zip with deterministic bytes, or check the committed one.
 
 Fixed timestamps, sorted entries and fixed modes mean the same source always gives the same
 file, so Terraform's source_code_hash only changes when the code does.

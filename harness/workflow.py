@@ -262,7 +262,7 @@ class WorkflowEnv:
         return ExecutionResult(
             execution_arn=execution_arn,
             status=str(described["status"]),
-            output=json.loads(output_text) if output_text else None,
+            output=_parse_output(output_text),
             error=described.get("error"),
             cause=described.get("cause"),
             events=self.history(execution_arn),
@@ -283,6 +283,17 @@ class WorkflowEnv:
     ) -> ExecutionResult:
         """Start an execution and wait for it to end."""
         return self.wait(self.start(state_machine_arn, payload), timeout=timeout)
+
+
+def _parse_output(text: str | None) -> Any:
+    """The execution output as JSON. moto 5.2.5 returns a bare string output unquoted
+    (``gone`` where AWS returns ``"gone"``): such an output is returned as the string."""
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 class _EnvHandler:

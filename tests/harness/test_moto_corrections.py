@@ -1,0 +1,585 @@
+"""Each correction in harness.moto_corrections: the AWS behaviour it restores, shown on moto.
+
+Every test runs the behaviour with the correction (AWS result) and without it (moto 5.2.5's
+result), so a moto upgrade that fixes or changes a behaviour shows up here first.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from harness.clock import VirtualClock
+from harness.fake_dms import RECOVERABLE_MESSAGE, FakeDms
+from harness.moto_corrections import (
+    CORRECTION_NAMES,
+    OBSERVED_ERROR_NAMES,
+    corrected_moto,
+)
+from harness.workflow import ExecutionResult, WorkflowEnv
+
+SDK = "arn:aws:states:::aws-sdk:databasemigration"
+
+
+@contextmanager
+def aws(
+    exclude: Sequence[str] = (), scale: float = 1.0, decider: Any = None
+) -> Iterator[WorkflowEnv]:
+    clock = VirtualClock(scale=scale)
+    with (
+        clock.activate(),
+        corrected_moto(decider=decider, exclude=exclude),
+        FakeDms(clock, starting_seconds=0) as dms,
+    ):
+        yield WorkflowEnv(dms, clock=clock)
+
+
+def run(env: WorkflowEnv, definition: dict[str, Any], payload: Any, timeout: float = 10.0) -> Any:
+    machine = env.create_state_machine(definition, name=f"t-{uuid.uuid4().hex[:10]}")
+    return env.run(machine, payload, timeout=timeout)
+
+
+def single(state: dict[str, Any]) -> dict[str, Any]:
+    """A one-state machine (any Next of ``state`` dropped)."""
+    body = {key: value for key, value in state.items() if key != "Next"}
+    return {"StartAt": "S", "States": {"S": {**body, "End": True}}}
+
+
+def describe_task(arn_path: str = "$.taskArn", **extra: Any) -> dict[str, Any]:
+    return {
+        "Type": "Task",
+        "Resource": f"{SDK}:describeReplicationTasks",
+        "Parameters": {
+            "Filters": [{"Name": "replication-task-arn", "Values.$": f"States.Array({arn_path})"}],
+            "WithoutSettings": True,
+        },
+        **extra,
+    }
+
+
+# ---------------------------------------------------------------- a. service name
+
+
+def test_databasemigration_sdk_name_reaches_dms() -> None:
+    """AWS: aws-sdk:databasemigration:describeReplicationTasks calls DMS."""
+    with aws() as env:
+        task = env.dms.create_task()
+        result = run(
+            env,
+            single(describe_task(ResultSelector={"S.$": "$.ReplicationTasks[0].Status"})),
+            {"taskArn": task},
+        )
+    assert result.status == "SUCCEEDED", result.cause
+    assert result.output == {"S": "ready"}
+
+
+def test_without_correction_databasemigration_is_an_unknown_service() -> None:
+    with aws(exclude=["sdk_service_name_databasemigration"]) as env:
+        task = env.dms.create_task()
+        result = run(env, single(describe_task()), {"taskArn": task})
+    assert result.status == "FAILED"
+    assert result.error == "States.Runtime"
+    assert "Unknown service: 'databasemigration'" in (result.cause or "")
+
+
+# ---------------------------------------------------------------- b. JSONPath
+
+
+JSONPATH_MACHINE: dict[str, Any] = {
+    "StartAt": "Pick",
+    "States": {
+        "Pick": {
+            "Type": "Pass",
+            "Parameters": {
+                "field.$": "$.List[0].Field",
+                "element.$": "$.List[0]",
+                "all.$": "$.List[*].Field",
+                "formatted.$": "States.Format('is {}', $.List[0].Field)",
+                "wait.$": "$.List[0].Wait",
+                "status.$": "$.List[0].Status",
+            },
+            "ResultPath": "$.p",
+            "Next": "Select",
+        },
+        "Select": {
+            **describe_task("$.List[0].TaskArn"),
+            "ResultSelector": {"status.$": "$.ReplicationTasks[0].Status"},
+            "ResultPath": "$.selected",
+            "Next": "Wait",
+        },
+        "Wait": {"Type": "Wait", "SecondsPath": "$.p.wait", "Next": "Choose"},
+        "Choose": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.p.status", "StringEquals": "failed", "Next": "Failed"}],
+            "Default": "Other",
+        },
+        "Failed": {
+            "Type": "Pass",
+            "Result": "failed-branch",
+            "ResultPath": "$.branch",
+            "End": True,
+        },
+        "Other": {"Type": "Pass", "Result": "other-branch", "ResultPath": "$.branch", "End": True},
+    },
+}
+
+
+def jsonpath_input(task_arn: str) -> dict[str, Any]:
+    return {"List": [{"Field": "x", "Wait": 1, "Status": "failed", "TaskArn": task_arn}]}
+
+
+def test_definite_jsonpath_returns_the_value() -> None:
+    """AWS: $.List[0].Field is the value (Parameters, ResultSelector, intrinsics, SecondsPath,
+    Choice); $.List[*].Field stays a list."""
+    with aws(scale=10) as env:
+        task = env.dms.create_task()
+        result = run(env, JSONPATH_MACHINE, jsonpath_input(task))
+    assert result.status == "SUCCEEDED", result.cause
+    out = result.output["p"]
+    assert out["field"] == "x"
+    assert out["element"] == jsonpath_input(task)["List"][0]
+    assert out["all"] == ["x"]
+    assert out["formatted"] == "is x"
+    assert result.output["selected"] == {"status": "ready"}
+    assert result.output["branch"] == "failed-branch"
+
+
+def test_without_correction_definite_jsonpath_yields_a_list() -> None:
+    with aws(exclude=["jsonpath_definite_path_returns_value"]) as env:
+        task = env.dms.create_task()
+        result = run(env, single(JSONPATH_MACHINE["States"]["Pick"]), jsonpath_input(task))
+        selector = describe_task(ResultSelector={"status.$": "$.ReplicationTasks[0].Status"})
+        selected = run(env, single(selector), {"taskArn": task})
+    assert result.status == "SUCCEEDED"
+    assert result.output["p"]["field"] == ["x"]
+    assert result.output["p"]["status"] == ["failed"]
+    assert selected.output == {"status": ["ready"]}
+
+
+# ---------------------------------------------------------------- c. dates in SDK output
+
+
+def test_sdk_output_dates_are_iso_strings() -> None:
+    """AWS: SDK-integration output is JSON; DescribeExecution shows dates as strings."""
+    with aws() as env:
+        task = env.dms.create_task()
+        env.dms.set_failed(task)
+        result = run(env, single(describe_task()), {"taskArn": task})
+    assert result.status == "SUCCEEDED", result.cause
+    described = result.output["ReplicationTasks"][0]
+    assert described["ReplicationTaskCreationDate"].endswith("Z")
+    assert described["ReplicationTaskStats"]["StopDate"].endswith("Z")
+    time.strptime(described["ReplicationTaskStartDate"][:19], "%Y-%m-%dT%H:%M:%S")
+
+
+def test_without_correction_dates_break_describe_execution() -> None:
+    with aws(exclude=["sdk_integration_dates_as_strings"]) as env:
+        task = env.dms.create_task()
+        machine = env.create_state_machine(single(describe_task()), name="dates")
+        execution = env.start(machine, {"taskArn": task})
+        time.sleep(0.5)
+        with pytest.raises(TypeError, match="datetime is not JSON serializable"):
+            env.client("stepfunctions").describe_execution(executionArn=execution)
+
+
+# ---------------------------------------------------------------- c. DMS task model
+
+
+def _dms() -> Any:
+    return boto3.client("dms", region_name="us-east-1")
+
+
+def _describe(arn: str) -> dict[str, Any]:
+    response = _dms().describe_replication_tasks(
+        Filters=[{"Name": "replication-task-arn", "Values": [arn]}], WithoutSettings=True
+    )
+    task: dict[str, Any] = response["ReplicationTasks"][0]
+    return task
+
+
+def _raw_task(env: WorkflowEnv) -> str:
+    instance = env.dms.create_instance()
+    source, target = env.dms.create_endpoints()
+    response = _dms().create_replication_task(
+        ReplicationTaskIdentifier="raw",
+        SourceEndpointArn=source,
+        TargetEndpointArn=target,
+        ReplicationInstanceArn=instance,
+        MigrationType="full-load-and-cdc",
+        TableMappings="{}",
+    )
+    assert response["ReplicationTask"]["Status"] == "creating"
+    return str(response["ReplicationTask"]["ReplicationTaskArn"])
+
+
+def test_created_task_becomes_ready() -> None:
+    """AWS: a created task is `creating`, then `ready`."""
+    with aws() as env:
+        arn = _raw_task(env)
+        assert _describe(arn)["Status"] == "ready"
+    with aws(exclude=["dms_task_lifecycle"]) as env:
+        arn = _raw_task(env)
+        assert _describe(arn)["Status"] == "creating"
+
+
+def test_started_task_is_starting_then_running() -> None:
+    """AWS: StartReplicationTask answers `starting`; the task is `running` later."""
+    with aws() as env:
+        env.dms.uninstall()  # the plain correction, no scripted timing
+        arn = _raw_task(env)
+        _describe(arn)
+        started = _dms().start_replication_task(
+            ReplicationTaskArn=arn, StartReplicationTaskType="start-replication"
+        )
+        assert started["ReplicationTask"]["Status"] == "starting"
+        assert _describe(arn)["Status"] == "running"
+    with aws(exclude=["dms_start_honours_start_type"]) as env:
+        arn = _raw_task(env)
+        started = _dms().start_replication_task(
+            ReplicationTaskArn=arn, StartReplicationTaskType="start-replication"
+        )
+        assert started["ReplicationTask"]["Status"] == "running"
+
+
+def test_start_type_and_state_are_checked() -> None:
+    """AWS: resume-processing needs a task that ran before; a running task cannot be started;
+    a start while the replication instance is not available is InvalidResourceStateFault."""
+    with aws() as env:
+        task = env.dms.create_task()
+        with pytest.raises(ClientError) as never_ran:
+            _dms().start_replication_task(
+                ReplicationTaskArn=task, StartReplicationTaskType="resume-processing"
+            )
+        assert never_ran.value.response["Error"]["Code"] == "InvalidResourceStateFault"
+        env.dms.set_running(task)
+        with pytest.raises(ClientError) as running:
+            _dms().start_replication_task(
+                ReplicationTaskArn=task, StartReplicationTaskType="resume-processing"
+            )
+        assert running.value.response["Error"]["Code"] == "InvalidResourceStateFault"
+        env.dms.set_failed(task)
+        env.dms.instance_unavailable(status="rebooting", seconds=60)
+        with pytest.raises(ClientError) as instance:
+            _dms().start_replication_task(
+                ReplicationTaskArn=task, StartReplicationTaskType="resume-processing"
+            )
+        assert instance.value.response["Error"]["Code"] == "InvalidResourceStateFault"
+    with aws(exclude=["dms_start_honours_start_type"]) as env:
+        task = env.dms.create_task()
+        _dms().start_replication_task(
+            ReplicationTaskArn=task, StartReplicationTaskType="resume-processing"
+        )
+
+
+def test_described_task_has_stop_reason_and_failure_message() -> None:
+    """AWS: StopReason and LastFailureMessage describe the last stop; WithoutSettings leaves
+    out TableMappings/ReplicationTaskSettings; unset dates are absent, not null."""
+    with aws() as env:
+        task = env.dms.create_task()
+        fresh = _describe(task)
+        assert "ReplicationTaskStartDate" not in fresh
+        assert "StopReason" not in fresh
+        env.dms.set_failed(task)
+        described = _describe(task)
+        assert described["StopReason"] == "Stop Reason RECOVERABLE_ERROR"
+        assert described["LastFailureMessage"] == RECOVERABLE_MESSAGE
+        assert "TableMappings" not in described
+        with_settings = _dms().describe_replication_tasks(
+            Filters=[{"Name": "replication-task-arn", "Values": [task]}]
+        )["ReplicationTasks"][0]
+        assert "TableMappings" in with_settings
+    with aws(exclude=["dms_task_description_fields"]) as env:
+        task = env.dms.create_task()
+        env.dms.set_failed(task)
+        described = _describe(task)
+        assert "StopReason" not in described
+        assert "LastFailureMessage" not in described
+        assert "TableMappings" in described
+
+
+def test_filter_matching_nothing_raises_not_found() -> None:
+    """AWS: DescribeReplicationTasks whose filter matches nothing is ResourceNotFoundFault."""
+    missing = "arn:aws:dms:us-east-1:123456789012:task:GONE"
+    with aws():
+        with pytest.raises(ClientError) as error:
+            _describe(missing)
+        assert error.value.response["Error"]["Code"] == "ResourceNotFoundFault"
+        assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    with aws(exclude=["dms_describe_tasks_not_found"]):
+        response = _dms().describe_replication_tasks(
+            Filters=[{"Name": "replication-task-arn", "Values": [missing]}]
+        )
+        assert response["ReplicationTasks"] == []
+
+
+# ---------------------------------------------------------------- d. error names (observed)
+
+
+def _catch_all(state: dict[str, Any]) -> dict[str, Any]:
+    return single(
+        {
+            **state,
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Caught"}],
+        }
+    ) | {
+        "States": {
+            "S": {
+                **state,
+                "End": True,
+                "Catch": [
+                    {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Caught"}
+                ],
+            },
+            "Caught": {"Type": "Succeed"},
+        }
+    }
+
+
+def _caught_error(result: ExecutionResult) -> str:
+    assert result.status == "SUCCEEDED", (result.error, result.cause)
+    return str(result.output["error"]["Error"])
+
+
+def test_error_names_of_failed_integrations() -> None:
+    """Pins what moto names DMS/DynamoDB integration errors (not corrected: the product's
+    Retry/Catch lists name both moto's and AWS's spelling; see OBSERVED_ERROR_NAMES)."""
+    start = {
+        "Type": "Task",
+        "Resource": f"{SDK}:startReplicationTask",
+        "Parameters": {
+            "ReplicationTaskArn.$": "$.taskArn",
+            "StartReplicationTaskType": "resume-processing",
+        },
+    }
+    with aws() as env:
+        task = env.dms.create_task()
+        missing = run(env, _catch_all(describe_task()), {"taskArn": task + "X"})
+        invalid = run(env, _catch_all(start), {"taskArn": task})
+        env.dms.throttle(calls=1)
+        throttled = run(env, _catch_all(describe_task()), {"taskArn": task})
+
+        table = env.create_lease_table()
+        env.client("dynamodb").put_item(
+            TableName=table, Item={"task_arn": {"S": task}, "owner": {"S": "a"}}
+        )
+        update = {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::dynamodb:updateItem",
+            "Parameters": {
+                "TableName": table,
+                "Key": {"task_arn": {"S.$": "$.taskArn"}},
+                "UpdateExpression": "SET #o = :me",
+                "ConditionExpression": "attribute_not_exists(task_arn) OR #o = :me",
+                "ExpressionAttributeNames": {"#o": "owner"},
+                "ExpressionAttributeValues": {":me": {"S": "b"}},
+                "ReturnValues": "ALL_NEW",
+            },
+        }
+        conditional = run(env, _catch_all(update), {"taskArn": task})
+
+    observed = {
+        "dms ResourceNotFoundFault via aws-sdk:databasemigration": _caught_error(missing),
+        "dms InvalidResourceStateFault via aws-sdk:databasemigration": _caught_error(invalid),
+        "dms ThrottlingException via aws-sdk:databasemigration": _caught_error(throttled),
+        "dynamodb ConditionalCheckFailedException via dynamodb:updateItem": _caught_error(
+            conditional
+        ),
+    }
+    assert observed == {key: names["moto"] for key, names in OBSERVED_ERROR_NAMES.items()}
+    assert observed["dms ResourceNotFoundFault via aws-sdk:databasemigration"] == (
+        "databasemigration.ResourceNotFoundFaultException"
+    )
+    assert observed["dms ThrottlingException via aws-sdk:databasemigration"] == (
+        "databasemigration.databasemigrationException"
+    )
+
+
+def test_catch_listing_both_spellings_matches() -> None:
+    """ErrorEquals is an exact match: a list naming AWS's and moto's spelling catches on moto."""
+    machine = {
+        "StartAt": "S",
+        "States": {
+            "S": {
+                **describe_task(),
+                "Catch": [
+                    {
+                        "ErrorEquals": [
+                            "DatabaseMigration.ResourceNotFoundException",
+                            "databasemigration.ResourceNotFoundFaultException",
+                        ],
+                        "ResultPath": "$.error",
+                        "Next": "Gone",
+                    }
+                ],
+                "End": True,
+            },
+            "Gone": {"Type": "Pass", "Result": "gone", "End": True},
+        },
+    }
+    with aws() as env:
+        task = env.dms.create_task()
+        env.dms.delete_task(task)
+        result = run(env, machine, {"taskArn": task})
+    assert result.status == "SUCCEEDED"
+    assert result.output == "gone"
+
+
+# ---------------------------------------------------------------- e. Lambda in-process
+
+
+def _stand_in_decider(event: Any, context: Any) -> Any:
+    if event.get("explode"):
+        raise ValueError("policy blew up")
+    return {"action": "RESTART", "seen": event, "function": context.function_name}
+
+
+INVOKE = {
+    "Type": "Task",
+    "Resource": "arn:aws:states:::lambda:invoke",
+    "Parameters": {"FunctionName": "decider", "Payload.$": "$"},
+    "ResultSelector": {"decision.$": "$.Payload"},
+}
+
+
+def test_lambda_invoke_runs_the_python_handler() -> None:
+    """AWS: lambda:invoke runs the function; its result is at $.Payload."""
+    with aws(decider=_stand_in_decider) as env:
+        env.create_decider_function("decider", handler=_stand_in_decider)
+        result = run(env, single(INVOKE), {"taskArn": "t"})
+    assert result.status == "SUCCEEDED", result.cause
+    assert result.output == {
+        "decision": {"action": "RESTART", "seen": {"taskArn": "t"}, "function": "decider"}
+    }
+
+
+def test_lambda_exception_is_a_catchable_function_error() -> None:
+    """AWS: an unhandled exception fails the task with Error = the exception type and a
+    JSON cause (errorMessage/errorType/stackTrace); States.TaskFailed catches it."""
+    machine = {
+        "StartAt": "S",
+        "States": {
+            "S": {
+                **INVOKE,
+                "Catch": [
+                    {"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.error", "Next": "C"}
+                ],
+                "End": True,
+            },
+            "C": {"Type": "Succeed"},
+        },
+    }
+    with aws() as env:
+        env.create_decider_function("decider", handler=_stand_in_decider)
+        result = run(env, machine, {"explode": True})
+        uncaught = run(env, single(INVOKE), {"explode": True})
+    assert result.status == "SUCCEEDED"
+    assert result.output["error"]["Error"] == "ValueError"
+    cause = json.loads(result.output["error"]["Cause"])
+    assert cause["errorMessage"] == "policy blew up"
+    assert cause["errorType"] == "ValueError"
+    assert uncaught.status == "FAILED"
+    assert uncaught.error == "ValueError"
+
+
+def test_without_correction_lambda_echoes_the_payload() -> None:
+    with aws(exclude=["lambda_invoke_runs_python_handler"]) as env:
+        env.create_decider_function("decider", handler=_stand_in_decider)
+        result = run(env, single(INVOKE), {"explode": True})
+    assert result.status == "SUCCEEDED"
+    assert result.output == {"decision": {"explode": True}}
+
+
+# ---------------------------------------------------------------- virtual clock hooks
+
+
+def test_wait_states_follow_the_virtual_clock() -> None:
+    """A Wait of 300 s (Seconds, SecondsPath, Timestamp) lasts 300/scale real seconds."""
+    machine = {
+        "StartAt": "Seconds",
+        "States": {
+            "Seconds": {"Type": "Wait", "Seconds": 300, "Next": "Path"},
+            "Path": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "Until"},
+            "Until": {"Type": "Wait", "TimestampPath": "$.until", "End": True},
+        },
+    }
+    with aws(scale=600) as env:
+        until = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(env.clock.now() + 900))
+        started = env.clock.now()
+        result = run(env, machine, {"wait": 300, "until": until}, timeout=10)
+        elapsed = env.clock.now() - started
+    assert result.status == "SUCCEEDED"
+    assert 900 <= elapsed < 1500
+    assert result.real_seconds < 3
+
+
+def test_without_correction_waits_take_real_time() -> None:
+    with aws(scale=600, exclude=["wait_states_follow_virtual_clock"]) as env:
+        machine = env.create_state_machine(single({"Type": "Wait", "Seconds": 300}), name="w")
+        with pytest.raises(TimeoutError):
+            env.run(machine, {}, timeout=1.5)
+
+
+class RecordingClock(VirtualClock):
+    def __init__(self, scale: float) -> None:
+        super().__init__(scale=scale)
+        self.slept: list[float] = []
+
+    def sleep(self, virtual_seconds: float) -> None:
+        self.slept.append(virtual_seconds)
+        super().sleep(virtual_seconds)
+
+
+def _always_fails(event: Any, context: Any) -> Any:
+    raise RuntimeError("try again")
+
+
+@pytest.mark.parametrize("jitter", ["NONE", "FULL"])
+def test_retry_backoff_is_capped_jittered_and_virtual(jitter: str) -> None:
+    """AWS: IntervalSeconds * BackoffRate^n, capped by MaxDelaySeconds, FULL jitter in [0, d];
+    moto computes this unpatched, the harness only scales the sleep."""
+    machine = single(
+        {
+            **INVOKE,
+            "Retry": [
+                {
+                    "ErrorEquals": ["States.ALL"],
+                    "IntervalSeconds": 10,
+                    "BackoffRate": 3,
+                    "MaxDelaySeconds": 20,
+                    "MaxAttempts": 3,
+                    "JitterStrategy": jitter,
+                }
+            ],
+        }
+    )
+    clock = RecordingClock(scale=200)
+    with clock.activate(), corrected_moto(handlers={"decider": _always_fails}):
+        env = WorkflowEnv(FakeDms(clock), clock=clock)
+        env.create_decider_function("decider", handler=_always_fails)
+        result = run(env, machine, {})
+    assert result.status == "FAILED"
+    assert result.error == "RuntimeError"
+    assert len(result.events_of("TaskFailed")) == 4
+    if jitter == "NONE":
+        assert clock.slept == [10, 20, 20]
+    else:
+        assert len(clock.slept) == 3
+        caps = [10, 20, 20]
+        assert all(0 <= s <= cap for s, cap in zip(clock.slept, caps, strict=True))
+        assert clock.slept != caps
+
+
+def test_every_correction_has_a_docstring() -> None:
+    from harness.moto_corrections import CORRECTIONS
+
+    assert len(CORRECTION_NAMES) == len(set(CORRECTION_NAMES))
+    for correction in CORRECTIONS:
+        assert "AWS" in correction.doc or "Injection point" in correction.doc, correction.name

@@ -36,12 +36,13 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from jsonpath_ng import jsonpath as jp
 from jsonpath_ng.ext.parser import parse
 from moto import mock_aws
 from moto.awslambda_simple import models as lambda_simple_models
+from moto.core import config as moto_config
 from moto.core.exceptions import JsonRESTError
 from moto.dms import exceptions as dms_exceptions
 from moto.dms import models as dms_models
@@ -761,6 +762,37 @@ def apply_all(exclude: Iterable[str] = ()) -> Undo:
         _chain(undos)()
         raise
     return _chain(undos)
+
+
+def prepare_server_process(
+    decider: LambdaHandler | None = None, *, exclude: Iterable[str] = ()
+) -> Undo:
+    """Make this process's moto *server* behave like :func:`corrected_moto`.
+
+    For a launcher that runs ``moto.server.ThreadedMotoServer`` (or ``moto_server``) in this
+    process: enables state-machine execution and Docker-less Lambda in moto's user config,
+    applies every correction and registers ``decider`` as the default Lambda handler. The
+    interpreter reaches the other services through ``http://localhost:$MOTO_PORT``, so set
+    ``MOTO_PORT`` to the server's port before executions start.
+    """
+    user_config = cast(dict[str, Any], moto_config.default_user_config)
+    previous = {key: user_config.get(key) for key in MOTO_CONFIG}
+    for key, value in MOTO_CONFIG.items():
+        merged = dict(previous[key] or {})
+        merged.update(value)
+        user_config[key] = merged
+    undos: list[Undo] = [apply_all(exclude=exclude)]
+    if decider is not None:
+        undos.append(set_default_lambda_handler(decider))
+
+    def restore_config() -> None:
+        for key, value in previous.items():
+            if value is None:
+                user_config.pop(key, None)
+            else:
+                user_config[key] = value
+
+    return _chain([restore_config, *undos])
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ import importlib
 import io
 import json
 import os
+import threading
 import time
 import uuid
 import zipfile
@@ -134,9 +135,18 @@ class WorkflowEnv:
         self.account_id = account_id
         self.endpoint_url = endpoint_url
         self._topics: list[str] = []
+        self._clients: dict[str, Any] = {}
+        self._clients_lock = threading.Lock()
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, region_name=self.region, endpoint_url=self.endpoint_url)
+        """A boto3 client for ``service`` (cached: clients are thread-safe, creating them in
+        several threads at once is not)."""
+        with self._clients_lock:
+            if service not in self._clients:
+                self._clients[service] = boto3.client(
+                    service, region_name=self.region, endpoint_url=self.endpoint_url
+                )
+            return self._clients[service]
 
     def role_arn(self, name: str = "dms-recovery") -> str:
         """An IAM role (created on first use) for the state machine and the function."""
@@ -225,7 +235,9 @@ class WorkflowEnv:
         return str(response["stateMachineArn"])
 
     def start(self, state_machine_arn: str, payload: Any = None, name: str | None = None) -> str:
-        body = payload if isinstance(payload, str) else json.dumps(payload or {})
+        body = (
+            payload if isinstance(payload, str) else json.dumps({} if payload is None else payload)
+        )
         response = self.client("stepfunctions").start_execution(
             stateMachineArn=state_machine_arn,
             name=name or f"exec-{uuid.uuid4().hex[:12]}",

@@ -24,25 +24,32 @@ Usage (inside :func:`harness.moto_corrections.corrected_moto`)::
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import itertools
 import json
 import re
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
 import boto3  # type: ignore[import-untyped,unused-ignore]
+from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
 from moto.core.exceptions import JsonRESTError
 from moto.dms.models import dms_backends
 
 from harness.clock import VirtualClock, active_clock
-from harness.moto_corrections import ACCOUNT_ID, REGION, Undo, add_dms_hook, advance_task
+from harness.moto_corrections import (
+    ACCOUNT_ID,
+    HARNESS_USER_AGENT,
+    REGION,
+    Undo,
+    add_dms_hook,
+    advance_task,
+)
 
 RECOVERABLE_MESSAGE = (
     "Last Error ODBC general error. Stop Reason RECOVERABLE_ERROR Error Level RECOVERABLE"
@@ -169,7 +176,7 @@ class FakeDms:
         self._throttle_calls = 0
         self._throttle_until = float("-inf")
         self._throttle_operations: frozenset[str] | None = None
-        self._local = threading.local()
+        self._setup_client: Any = None
         self._undo: Undo | None = None
         self._endpoints: tuple[str, str] | None = None
         self._instance_arn: str | None = None
@@ -210,27 +217,24 @@ class FakeDms:
     def backend(self) -> Any:
         return dms_backends[self.account_id][self.region]
 
-    @contextlib.contextmanager
-    def _quiet(self) -> Iterator[None]:
-        """Setup calls made by the harness itself: not logged, never throttled."""
-        self._local.quiet = True
-        try:
-            yield
-        finally:
-            self._local.quiet = False
-
     def _client(self) -> Any:
-        return boto3.client("dms", region_name=self.region, endpoint_url=self.endpoint_url)
+        if self._setup_client is None:
+            self._setup_client = boto3.client(
+                "dms",
+                region_name=self.region,
+                endpoint_url=self.endpoint_url,
+                config=Config(user_agent_extra=HARNESS_USER_AGENT),
+            )
+        return self._setup_client
 
     # ------------------------------------------------------------------ building resources
 
     def create_instance(self, identifier: str = "repl-instance-1") -> str:
         """A replication instance (``available``); returns its ARN."""
-        with self._quiet():
-            response = self._client().create_replication_instance(
-                ReplicationInstanceIdentifier=identifier,
-                ReplicationInstanceClass="dms.t3.medium",
-            )
+        response = self._client().create_replication_instance(
+            ReplicationInstanceIdentifier=identifier,
+            ReplicationInstanceClass="dms.t3.medium",
+        )
         arn = str(response["ReplicationInstance"]["ReplicationInstanceArn"])
         self.backend.replication_instances[arn].status = "available"
         if self._instance_arn is None:
@@ -239,27 +243,26 @@ class FakeDms:
 
     def create_endpoints(self, prefix: str = "orders") -> tuple[str, str]:
         """A MySQL source and a PostgreSQL target endpoint; returns their ARNs."""
-        with self._quiet():
-            client = self._client()
-            source = client.create_endpoint(
-                EndpointIdentifier=f"{prefix}-source",
-                EndpointType="source",
-                EngineName="mysql",
-                ServerName="source.example.internal",
-                Port=3306,
-                Username="dms",
-                Password="secret",
-            )["Endpoint"]["EndpointArn"]
-            target = client.create_endpoint(
-                EndpointIdentifier=f"{prefix}-target",
-                EndpointType="target",
-                EngineName="postgres",
-                ServerName="target.example.internal",
-                Port=5432,
-                Username="dms",
-                Password="secret",
-                DatabaseName="orders",
-            )["Endpoint"]["EndpointArn"]
+        client = self._client()
+        source = client.create_endpoint(
+            EndpointIdentifier=f"{prefix}-source",
+            EndpointType="source",
+            EngineName="mysql",
+            ServerName="source.example.internal",
+            Port=3306,
+            Username="dms",
+            Password="secret",
+        )["Endpoint"]["EndpointArn"]
+        target = client.create_endpoint(
+            EndpointIdentifier=f"{prefix}-target",
+            EndpointType="target",
+            EngineName="postgres",
+            ServerName="target.example.internal",
+            Port=5432,
+            Username="dms",
+            Password="secret",
+            DatabaseName="orders",
+        )["Endpoint"]["EndpointArn"]
         return str(source), str(target)
 
     def create_task(
@@ -276,15 +279,14 @@ class FakeDms:
         if self._endpoints is None:
             self._endpoints = self.create_endpoints()
         source, target = self._endpoints
-        with self._quiet():
-            response = self._client().create_replication_task(
-                ReplicationTaskIdentifier=identifier,
-                SourceEndpointArn=source,
-                TargetEndpointArn=target,
-                ReplicationInstanceArn=instance_arn,
-                MigrationType=migration_type,
-                TableMappings=DEFAULT_TABLE_MAPPINGS,
-            )
+        response = self._client().create_replication_task(
+            ReplicationTaskIdentifier=identifier,
+            SourceEndpointArn=source,
+            TargetEndpointArn=target,
+            ReplicationInstanceArn=instance_arn,
+            MigrationType=migration_type,
+            TableMappings=DEFAULT_TABLE_MAPPINGS,
+        )
         arn = str(response["ReplicationTask"]["ReplicationTaskArn"])
         advance_task(self.task(arn))  # creating -> ready
         self._scripts[arn] = _TaskScript(
@@ -549,8 +551,6 @@ class FakeDms:
     # ------------------------------------------------------------------ DmsHook protocol
 
     def before_dms_call(self, operation: str, params: dict[str, Any]) -> None:
-        if getattr(self._local, "quiet", False):
-            return
         self._advance()
         with self._lock:
             if self._throttle_operations is None or operation in self._throttle_operations:
@@ -572,8 +572,6 @@ class FakeDms:
     def after_dms_call(
         self, operation: str, params: dict[str, Any], status: int, error_code: str | None
     ) -> None:
-        if getattr(self._local, "quiet", False):
-            return
         call = DmsCall(
             at=self.now(),
             operation=operation,
@@ -589,8 +587,6 @@ class FakeDms:
             self.calls.append(call)
 
     def on_task_started(self, task: Any, start_type: str) -> bool:
-        if getattr(self._local, "quiet", False):
-            return False
         arn = str(task.arn)
         generation = self._bump(arn)
         script = self._script(arn)

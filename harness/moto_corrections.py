@@ -294,6 +294,8 @@ class DmsHook(Protocol):
 
 
 _DMS_HOOKS: list[DmsHook] = []
+# Requests whose User-Agent carries this marker (the harness's own setup calls) skip the hooks.
+HARNESS_USER_AGENT = "dms-recovery-harness-setup"
 STARTABLE_TASK_STATUSES = frozenset({"ready", "stopped", "failed", "failed-move"})
 START_TYPES = frozenset({"start-replication", "resume-processing", "reload-target"})
 
@@ -514,15 +516,17 @@ def _error_code(body: Any) -> str | None:
 def dms_request_hooks() -> Undo:
     """Injection point (no AWS behaviour of its own): DMS requests pass through the hooks.
 
-    With no hook registered nothing changes. A hook's ``before_dms_call`` may raise a moto
-    ``JsonRESTError`` (e.g. ``ThrottlingException``, HTTP 400 as AWS sends it); it becomes the
-    response exactly as if moto's handler had raised it.
+    With no hook registered nothing changes; nor for requests whose User-Agent contains
+    :data:`HARNESS_USER_AGENT` (the harness's own setup calls). A hook's ``before_dms_call``
+    may raise a moto ``JsonRESTError`` (e.g. ``ThrottlingException``, HTTP 400 as AWS sends
+    it); it becomes the response exactly as if moto's handler had raised it.
     """
     resp_cls = dms_responses.DatabaseMigrationServiceResponse
     original = resp_cls.call_action
 
     def call_action(self: Any) -> Any:
-        if not _DMS_HOOKS:
+        user_agent = str(self.headers.get("User-Agent", "")) if self.headers else ""
+        if not _DMS_HOOKS or HARNESS_USER_AGENT in user_agent:
             return original(self)
         operation = self._get_action()
         try:

@@ -30,6 +30,7 @@ import datetime as dt
 import importlib
 import json
 import sys
+import threading
 import time
 import traceback
 import uuid
@@ -51,6 +52,7 @@ from moto.stepfunctions.parser.asl.component.common.error_name.failure_event imp
     FailureEventException,
 )
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.program import program as program_mod
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service,
 )
@@ -64,6 +66,7 @@ from moto.stepfunctions.parser.asl.component.state.wait.wait_function import (
     wait_function as wf_mod,
 )
 from moto.stepfunctions.parser.asl.utils import json_path as jp_mod
+from moto.stepfunctions.parser.utils import TMP_THREADS
 from werkzeug.exceptions import HTTPException
 
 from harness.clock import active_clock
@@ -714,6 +717,30 @@ def retry_backoff_follows_virtual_clock() -> Undo:
     return _patch(retrier_decl, "time", _ScaledTime())
 
 
+def execution_timeout_follows_virtual_clock() -> Undo:
+    """AWS: a state machine's top-level ``TimeoutSeconds`` ends the execution as TIMED_OUT.
+
+    moto implements it as a real-time ``join(timeout)`` on the interpreter thread; under the
+    virtual clock the join lasts ``TimeoutSeconds / scale`` real seconds, so the backstop
+    fires at the same virtual instant as on AWS. (Like AWS, a timed-out execution runs no
+    Catch.)
+    """
+
+    def program_eval(self: Any, env: Any) -> None:
+        timeout = self.timeout_seconds.timeout_seconds if self.timeout_seconds else None
+        env.next_state_name = self.start_at.start_at_name
+        worker = threading.Thread(
+            target=super(program_mod.Program, self).eval, args=(env,), daemon=True
+        )
+        TMP_THREADS.append(worker)
+        worker.start()
+        worker.join(timeout=None if timeout is None else active_clock().real_seconds(timeout))
+        if worker.is_alive():
+            env.set_timed_out()
+
+    return _patch(program_mod.Program, "eval", program_eval)
+
+
 # --------------------------------------------------------------------------------------------
 # registry and entry points
 # --------------------------------------------------------------------------------------------
@@ -743,6 +770,7 @@ CORRECTIONS: tuple[Correction, ...] = tuple(
         lambda_invoke_runs_python_handler,
         wait_states_follow_virtual_clock,
         retry_backoff_follows_virtual_clock,
+        execution_timeout_follows_virtual_clock,
     )
 )
 CORRECTION_NAMES = tuple(c.name for c in CORRECTIONS)

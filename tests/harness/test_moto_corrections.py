@@ -527,6 +527,28 @@ def test_without_correction_waits_take_real_time() -> None:
             env.run(machine, {}, timeout=1.5)
 
 
+TIMEOUT_MACHINE = {
+    "TimeoutSeconds": 600,
+    "StartAt": "W",
+    "States": {"W": {"Type": "Wait", "Seconds": 6000, "End": True}},
+}
+
+
+def test_execution_timeout_follows_the_virtual_clock() -> None:
+    """AWS: TimeoutSeconds 600 ends the execution TIMED_OUT after 600 (virtual) seconds."""
+    with aws(scale=600) as env:
+        result = run(env, TIMEOUT_MACHINE, {}, timeout=10)
+    assert result.status == "TIMED_OUT"
+    assert result.real_seconds < 5
+
+
+def test_without_correction_execution_timeout_is_real_time() -> None:
+    with aws(scale=600, exclude=["execution_timeout_follows_virtual_clock"]) as env:
+        machine = env.create_state_machine(TIMEOUT_MACHINE, name="timeout")
+        with pytest.raises(TimeoutError):
+            env.run(machine, {}, timeout=2.5)
+
+
 class RecordingClock(VirtualClock):
     def __init__(self, scale: float) -> None:
         super().__init__(scale=scale)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
+import boto3  # type: ignore[import-untyped,unused-ignore]
 import pytest
-from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.config import Config  # type: ignore[import-untyped,unused-ignore]
+from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
 
 from harness.clock import VirtualClock
 from harness.fake_dms import (

@@ -13,9 +13,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import boto3
+import boto3  # type: ignore[import-untyped,unused-ignore]
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
 
 from harness.clock import VirtualClock
 from harness.fake_dms import RECOVERABLE_MESSAGE, FakeDms

@@ -129,6 +129,15 @@ class ThrottlingError(JsonRESTError):
         super().__init__("ThrottlingException", "Rate exceeded")
 
 
+class InvalidResourceStateError(JsonRESTError):
+    """DMS refusing an action the resource is not ready for: HTTP 400."""
+
+    code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__("InvalidResourceStateFault", message)
+
+
 def _task_arn_of(params: dict[str, Any]) -> str | None:
     arn = params.get("ReplicationTaskArn")
     if isinstance(arn, str):
@@ -174,6 +183,7 @@ class FakeDms:
         self._events: list[tuple[float, int, Callable[[float], None]]] = []
         self._seq = itertools.count()
         self._throttle_calls = 0
+        self._refused_starts = 0
         self._throttle_until = float("-inf")
         self._throttle_operations: frozenset[str] | None = None
         self._setup_client: Any = None
@@ -499,6 +509,12 @@ class FakeDms:
             self._throttle_until = self.now() + seconds if seconds > 0 else float("-inf")
             self._throttle_operations = frozenset(operations) if operations else None
 
+    def refuse_starts(self, times: int = 1) -> None:
+        """Refuse the next ``times`` StartReplicationTask calls with ``InvalidResourceStateFault``,
+        as DMS does when the instance changes state between a describe and the start."""
+        with self._lock:
+            self._refused_starts = times
+
     def instance_unavailable(
         self,
         instance_arn: str | None = None,
@@ -559,6 +575,11 @@ class FakeDms:
                     raise ThrottlingError()
                 if self.now() < self._throttle_until:
                     raise ThrottlingError()
+            if operation == "StartReplicationTask" and self._refused_starts > 0:
+                self._refused_starts -= 1
+                raise InvalidResourceStateError(
+                    "Replication instance is not in a valid state to start the task"
+                )
         if operation == "DescribeReplicationTasks":
             arn = _task_arn_of(params)
             script = self._scripts.get(arn) if arn else None

@@ -48,6 +48,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.dms import exceptions as dms_exceptions
 from moto.dms import models as dms_models
 from moto.dms import responses as dms_responses
+from moto.dynamodb.models import DynamoDBBackend
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
     FailureEventException,
 )
@@ -742,6 +743,36 @@ def execution_timeout_follows_virtual_clock() -> Undo:
 
 
 # --------------------------------------------------------------------------------------------
+# DynamoDB
+# --------------------------------------------------------------------------------------------
+
+_DYNAMODB_WRITE_LOCK = threading.RLock()
+_DYNAMODB_WRITES = ("put_item", "update_item", "delete_item")
+
+
+def dynamodb_conditional_writes_are_atomic() -> Undo:
+    """A conditional write checks its condition and writes in one step, as AWS DynamoDB does.
+
+    moto reads the item, evaluates the ConditionExpression and writes without a lock, so two
+    Step Functions executions (each runs in its own thread) can both pass
+    ``attribute_not_exists(...)`` and both take the same lease. Real DynamoDB serialises writes
+    to one item: exactly one conditional writer wins.
+    """
+
+    def serialised(original: Callable[..., Any]) -> Callable[..., Any]:
+        def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with _DYNAMODB_WRITE_LOCK:
+                return original(self, *args, **kwargs)
+
+        return write
+
+    return _chain(
+        _patch(DynamoDBBackend, name, serialised(getattr(DynamoDBBackend, name)))
+        for name in _DYNAMODB_WRITES
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # registry and entry points
 # --------------------------------------------------------------------------------------------
 
@@ -771,6 +802,7 @@ CORRECTIONS: tuple[Correction, ...] = tuple(
         wait_states_follow_virtual_clock,
         retry_backoff_follows_virtual_clock,
         execution_timeout_follows_virtual_clock,
+        dynamodb_conditional_writes_are_atomic,
     )
 )
 CORRECTION_NAMES = tuple(c.name for c in CORRECTIONS)

@@ -282,3 +282,26 @@ def test_virtual_clock_scales_real_time() -> None:
     clock.sleep(500)  # half a real second
     assert 450 <= clock.now() - start < 900
     assert clock.real_seconds(5000) == 5
+
+
+def test_refused_starts_raise_invalid_resource_state() -> None:
+    from botocore.exceptions import ClientError
+
+    from harness.workflow import local_aws
+
+    with local_aws() as env:
+        env.dms.create_instance()
+        task = env.dms.create_task("refused")
+        env.dms.set_running(task)
+        env.dms.set_failed(task)
+        env.dms.refuse_starts(times=1)
+        dms = env.client("dms")
+        with pytest.raises(ClientError) as refused:
+            dms.start_replication_task(
+                ReplicationTaskArn=task, StartReplicationTaskType="resume-processing"
+            )
+        assert refused.value.response["Error"]["Code"] == "InvalidResourceStateFault"
+        dms.start_replication_task(
+            ReplicationTaskArn=task, StartReplicationTaskType="resume-processing"
+        )
+        assert env.dms.restarts(task) == 1

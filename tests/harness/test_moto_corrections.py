@@ -7,6 +7,7 @@ result), so a moto upgrade that fixes or changes a behaviour shows up here first
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -605,3 +606,51 @@ def test_every_correction_has_a_docstring() -> None:
     assert len(CORRECTION_NAMES) == len(set(CORRECTION_NAMES))
     for correction in CORRECTIONS:
         assert "AWS" in correction.doc or "Injection point" in correction.doc, correction.name
+
+
+def _racing_lease_takers(exclude: Sequence[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    """Eight threads take the same lease at once; return how many conditional writes won."""
+    from moto.dynamodb.models.table import Table
+
+    original_get_item = Table.get_item
+
+    def slow_get_item(self: Any, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.05)  # widen the read-check-write window, as a busy server would
+        return original_get_item(self, *args, **kwargs)
+
+    monkeypatch.setattr(Table, "get_item", slow_get_item)
+    with aws(exclude=exclude) as env:
+        table = env.create_lease_table("race")
+        client = env.client("dynamodb")
+        winners: list[str] = []
+
+        def take(owner: str) -> None:
+            try:
+                client.update_item(
+                    TableName=table,
+                    Key={"task_arn": {"S": "arn:aws:dms:us-east-1:123456789012:task:T"}},
+                    UpdateExpression="SET lease_owner = :owner",
+                    ConditionExpression="attribute_not_exists(lease_owner)",
+                    ExpressionAttributeValues={":owner": {"S": owner}},
+                )
+                winners.append(owner)
+            except ClientError as error:
+                assert error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+
+        threads = [threading.Thread(target=take, args=(f"e{i}",)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return len(winners)
+
+
+def test_conditional_writes_are_atomic(monkeypatch: pytest.MonkeyPatch) -> None:
+    # AWS: exactly one of several concurrent conditional writes to one item succeeds
+    assert _racing_lease_takers((), monkeypatch) == 1
+
+
+def test_without_correction_concurrent_conditional_writes_all_win(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _racing_lease_takers(("dynamodb_conditional_writes_are_atomic",), monkeypatch) > 1

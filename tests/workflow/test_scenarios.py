@@ -258,3 +258,13 @@ def test_a_decider_failure_is_reported_and_the_lease_released(recovery: Recovery
     assert subject == "DMS auto-recovery: the decider failed"
     assert "decider exploded" in message
     assert_lease_released(recovery)
+
+
+def test_a_refused_start_means_wait_and_look_again(recovery: Recovery) -> None:
+    # given DMS refuses the first start (the instance changed state after it was described)
+    recovery.env.dms.refuse_starts(times=1)
+    result = recovery.run()
+    assert result.status == "SUCCEEDED"
+    starts = recovery.env.dms.calls_for(recovery.task_arn, "StartReplicationTask")
+    assert [c.outcome for c in starts] == ["InvalidResourceStateFault", "ok"]
+    assert "start_refused" in [d["reason"] for d in result.lambda_outputs() if d]

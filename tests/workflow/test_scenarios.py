@@ -52,6 +52,11 @@ def test_transient_outage_is_recovered_after_two_restarts(recovery: Recovery) ->
     assert_lease_released(recovery)
     restarts = recovery.lease()["recent_restarts"]["L"]  # type: ignore[index]
     assert len(restarts) == 2
+    # and it stays cheap: far from the 25,000-event history limit, and gentle on DMS's API
+    dms_calls = len(recovery.env.dms.calls_for())
+    print(f"transient outage: {result.state_transitions} transitions, {dms_calls} DMS calls")
+    assert result.state_transitions <= 80
+    assert dms_calls <= 20
 
 
 def test_manual_input_is_accepted(recovery: Recovery) -> None:

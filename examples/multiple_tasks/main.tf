@@ -1,0 +1,52 @@
+# Many DMS tasks, one module instance per task (for_each over a map), all reporting to one
+# SNS topic created here. The module leaves that topic's policy alone and outputs the
+# statements its rules need; this example merges them into one policy.
+provider "aws" {
+  region = var.region
+}
+
+resource "aws_sns_topic" "shared" {
+  name = "${var.name_prefix}-dms-recovery"
+  tags = var.tags
+}
+
+module "dms_recovery" {
+  # source = "git::https://github.com/<org>/dms-auto-recovery.git?ref=v0.1.0"
+  source   = "../.."
+  for_each = var.tasks
+
+  name                   = "${var.name_prefix}-${each.key}"
+  replication_task_arns  = [each.value.arn]
+  existing_sns_topic_arn = aws_sns_topic.shared.arn
+  max_attempts           = each.value.max_attempts
+  dry_run                = each.value.dry_run
+  tags                   = merge(var.tags, { "dms-task" = each.key })
+}
+
+locals {
+  # Statements of every instance, without their Sids (duplicates across instances), deduplicated
+  # (the CloudWatch alarms statement is the same for all), then numbered.
+  statements = distinct(flatten([
+    for instance in module.dms_recovery : [
+      for statement in jsondecode(instance.sns_topic_policy_statements) : {
+        for key, value in statement : key => value if key != "Sid"
+      }
+    ]
+  ]))
+}
+
+resource "aws_sns_topic_policy" "shared" {
+  arn = aws_sns_topic.shared.arn
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [for i, statement in local.statements : merge(statement, { Sid = "DmsRecovery${i}" })]
+  })
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  for_each = toset(var.notification_emails)
+
+  topic_arn = aws_sns_topic.shared.arn
+  protocol  = "email"
+  endpoint  = each.value
+}

@@ -43,15 +43,34 @@ ifdef TF_PLUGIN_MIRROR
 	@printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/*/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n' "$(TF_PLUGIN_MIRROR)" > build/terraformrc
 endif
 
+# Terraform: the root module, every submodule and every example, each initialised without a
+# backend (providers from the mirror when TF_PLUGIN_MIRROR is set).
+TF_DIRS := . $(patsubst %/,%,$(sort $(dir $(wildcard modules/*/main.tf examples/*/main.tf))))
+
+.PHONY: tf-validate
+tf-validate: tf-cli-config ## terraform validate of the root module, every submodule and example
+	@mkdir -p build
+	@for dir in $(TF_DIRS); do \
+	  terraform -chdir=$$dir init -backend=false -input=false -no-color > build/tf-init.log 2>&1 \
+	    || { cat build/tf-init.log; exit 1; }; \
+	  printf '%-28s ' "$$dir"; terraform -chdir=$$dir validate -no-color | grep -v '^$$'; \
+	done
+
+test-terraform: tf-cli-config ## Native terraform tests (tests/*.tftest.hcl, mocked provider)
+	terraform init -backend=false -input=false -no-color > /dev/null
+	terraform test -no-color
+
 lint: $(VENV_STAMP) tf-cli-config ## Static checks: ruff, mypy, terraform fmt, generated-file drift
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	terraform fmt -check -recursive
+	$(MAKE) tf-validate
 	$(BIN)/python scripts/render_asl.py --template $(ASL_SOURCE) --check-template $(ASL_RENDERED)
 	$(BIN)/python scripts/build_lambda.py --source lambda_src --check $(LAMBDA_ZIP)
 
 test: lint ## The whole gate: lint, then every test, offline
+	$(MAKE) test-terraform
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean: ## Remove the virtual environment and build output

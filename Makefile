@@ -73,5 +73,10 @@ test: lint ## The whole gate: lint, then every test, offline
 	$(MAKE) test-terraform
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(VENV_STAMP) ## Benchmark this module against the seed's state machine (build/bench/, a few minutes)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 clean: ## Remove the virtual environment and build output
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -55,6 +55,10 @@ locals {
     }
   )
 
+  # A conditional, not coalesce(): with create_sns_topic set, an unknown existing_sns_topic_arn
+  # does not make the topic's count unknown.
+  create_sns_topic = var.create_sns_topic != null ? var.create_sns_topic : var.existing_sns_topic_arn == null
+
   tags = merge({ "dms-auto-recovery" = var.name }, var.tags)
 
   # ARNs of the watched tasks split into their parts, for the account/region/partition checks.

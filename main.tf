@@ -8,6 +8,14 @@ data "aws_partition" "current" {
       condition     = var.backoff_max_seconds >= var.backoff_base_seconds
       error_message = "backoff_max_seconds (${var.backoff_max_seconds}) must be at least backoff_base_seconds (${var.backoff_base_seconds}): raise backoff_max_seconds or lower backoff_base_seconds."
     }
+    precondition {
+      condition     = !(var.create_sns_topic == false && var.existing_sns_topic_arn == null)
+      error_message = "create_sns_topic is false but existing_sns_topic_arn is null: pass the ARN of the topic to notify, or leave create_sns_topic unset to let the module create one."
+    }
+    precondition {
+      condition     = !(var.create_sns_topic == true && var.existing_sns_topic_arn != null)
+      error_message = "create_sns_topic is true but existing_sns_topic_arn is set: remove one of them (the module either creates a topic or uses the existing one)."
+    }
   }
 }
 
@@ -32,6 +40,7 @@ data "aws_caller_identity" "current" {
 module "notifications" {
   source = "./modules/notifications"
 
+  create_topic       = local.create_sns_topic
   topic_name         = local.names.topic
   existing_topic_arn = var.existing_sns_topic_arn
   email_addresses    = var.notification_emails

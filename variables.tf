@@ -60,6 +60,12 @@ variable "existing_sns_topic_arn" {
   }
 }
 
+variable "create_sns_topic" {
+  description = "Whether the module creates the notification topic. null decides from existing_sns_topic_arn (create when it is null); set false when existing_sns_topic_arn is only known after apply (a topic created in the same configuration), since Terraform must know at plan time whether to create one."
+  type        = bool
+  default     = null
+}
+
 variable "max_attempts" {
   description = "Restarts one recovery execution may make before it gives up (1-20)."
   type        = number

@@ -256,3 +256,18 @@ run "missing_lambda_package" {
   variables { lambda_package_path = "does/not/exist.zip" }
   expect_failures = [var.lambda_package_path]
 }
+
+run "create_topic_false_without_existing_topic" {
+  command = plan
+  variables { create_sns_topic = false }
+  expect_failures = [data.aws_partition.current]
+}
+
+run "create_topic_true_with_existing_topic" {
+  command = plan
+  variables {
+    create_sns_topic       = true
+    existing_sns_topic_arn = "arn:aws:sns:us-east-1:123456789012:platform-alerts"
+  }
+  expect_failures = [data.aws_partition.current]
+}

@@ -18,6 +18,7 @@ module "dms_recovery" {
   name                   = "${var.name_prefix}-${each.key}"
   replication_task_arns  = [each.value.arn]
   existing_sns_topic_arn = aws_sns_topic.shared.arn
+  create_sns_topic       = false # the ARN above is only known after apply
   max_attempts           = each.value.max_attempts
   dry_run                = each.value.dry_run
   tags                   = merge(var.tags, { "dms-task" = each.key })

@@ -1,5 +1,5 @@
 locals {
-  create_topic = var.existing_topic_arn == null
+  create_topic = var.create_topic
   topic_arn    = local.create_topic ? "arn:${var.partition}:sns:${var.region}:${var.account_id}:${var.topic_name}" : var.existing_topic_arn
 
   # Only the service principals that publish without a role of their own: EventBridge (this

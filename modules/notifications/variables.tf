@@ -1,5 +1,11 @@
+variable "create_topic" {
+  description = "Create the topic (true) or use existing_topic_arn (false). A separate flag because existing_topic_arn may be unknown until apply."
+  type        = bool
+  default     = true
+}
+
 variable "topic_name" {
-  description = "Name of the SNS topic to create (ignored when existing_topic_arn is set)."
+  description = "Name of the SNS topic to create (ignored when create_topic is false)."
   type        = string
 
   validation {
@@ -9,7 +15,7 @@ variable "topic_name" {
 }
 
 variable "existing_topic_arn" {
-  description = "ARN of an SNS topic to use instead of creating one. Its policy is left alone: add the statements of the topic_policy_statements output to it."
+  description = "ARN of the SNS topic to use when create_topic is false. Its policy is left alone: add the statements of the topic_policy_statements output to it."
   type        = string
   default     = null
 }

@@ -29,6 +29,7 @@ import contextlib
 import datetime as dt
 import importlib
 import json
+import os
 import sys
 import threading
 import time
@@ -68,6 +69,7 @@ from moto.stepfunctions.parser.asl.component.state.wait.wait_function import (
 )
 from moto.stepfunctions.parser.asl.utils import json_path as jp_mod
 from moto.stepfunctions.parser.utils import TMP_THREADS
+from moto.stepfunctions.responses import StepFunctionResponse
 from werkzeug.exceptions import HTTPException
 
 from harness.clock import active_clock
@@ -903,3 +905,183 @@ def describe_corrections() -> str:
         first = correction.doc.splitlines()[0] if correction.doc else ""
         lines.append(f"- {correction.name}: {first}")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# server-only corrections: what the Terraform AWS provider needs of a moto *server*
+# --------------------------------------------------------------------------------------------
+
+_ASL_TOP_LEVEL_FIELDS = frozenset(
+    {
+        "Comment",
+        "StartAt",
+        "States",
+        "TimeoutSeconds",
+        "Version",
+        "QueryLanguage",
+    }
+)
+
+
+def _asl_diagnostics(definition: Any) -> list[dict[str, str]]:
+    """The structural problems ValidateStateMachineDefinition reports as ERROR diagnostics."""
+    try:
+        document = json.loads(definition) if isinstance(definition, str) else None
+    except ValueError as error:
+        return [{"severity": "ERROR", "code": "INVALID_JSON_DESCRIPTION", "message": str(error)}]
+    if not isinstance(document, dict):
+        return [
+            {
+                "severity": "ERROR",
+                "code": "SCHEMA_VALIDATION_FAILED",
+                "message": "The definition must be a JSON object",
+            }
+        ]
+    problems: list[dict[str, str]] = []
+    states = document.get("States")
+    if not isinstance(states, dict) or not states:
+        problems.append(
+            {
+                "severity": "ERROR",
+                "code": "SCHEMA_VALIDATION_FAILED",
+                "message": "These fields are required: [States]",
+                "location": "/",
+            }
+        )
+    start = document.get("StartAt")
+    if not isinstance(start, str):
+        problems.append(
+            {
+                "severity": "ERROR",
+                "code": "SCHEMA_VALIDATION_FAILED",
+                "message": "These fields are required: [StartAt]",
+                "location": "/",
+            }
+        )
+    elif isinstance(states, dict) and start not in states:
+        problems.append(
+            {
+                "severity": "ERROR",
+                "code": "MISSING_TRANSITION_TARGET",
+                "message": f"Missing 'Next' target: {start}",
+                "location": "/StartAt",
+            }
+        )
+    for field_name in sorted(set(document) - _ASL_TOP_LEVEL_FIELDS):
+        problems.append(
+            {
+                "severity": "ERROR",
+                "code": "SCHEMA_VALIDATION_FAILED",
+                "message": f"Field {field_name} is not supported",
+                "location": f"/{field_name}",
+            }
+        )
+    return problems
+
+
+def sfn_validate_state_machine_definition() -> Undo:
+    """AWS: ``ValidateStateMachineDefinition`` answers ``{"result": "OK"|"FAIL", "diagnostics"}``.
+
+    moto 5.2.5's server has no such action and answers HTTP 500; the AWS provider calls it while
+    it plans and applies an ``aws_sfn_state_machine`` and retries the 500s for minutes. AWS never
+    fails the call for a bad definition: it returns ``FAIL`` with ERROR diagnostics (invalid JSON,
+    missing ``StartAt``/``States``, a ``StartAt`` naming no state, an unknown top-level field).
+    This answers the same for those structural checks (the full ASL semantics are statelint's
+    job in this project's tests) and ``OK`` with no diagnostics otherwise.
+    """
+
+    def validate_state_machine_definition(self: Any) -> str:
+        problems = _asl_diagnostics(self._get_param("definition"))
+        return json.dumps(
+            {
+                "result": "FAIL" if problems else "OK",
+                "diagnostics": problems,
+                "truncated": False,
+            }
+        )
+
+    return _patch(
+        StepFunctionResponse, "validate_state_machine_definition", validate_state_machine_definition
+    )
+
+
+def sfn_list_state_machine_versions() -> Undo:
+    """AWS: ``ListStateMachineVersions`` lists a machine's published versions, newest first.
+
+    moto 5.2.5 keeps published versions on the state machine but its server has no such action
+    (HTTP 500, which the AWS provider retries for minutes when it reads or deletes an
+    ``aws_sfn_state_machine``). The answer is ``{"stateMachineVersions": [{"stateMachineVersionArn",
+    "creationDate"}]}`` (empty when nothing was published); an unknown machine raises
+    ``StateMachineDoesNotExist`` as AWS does.
+    """
+
+    def list_state_machine_versions(self: Any) -> str:
+        machine = self.stepfunction_backend.describe_state_machine(
+            self._get_param("stateMachineArn")
+        )
+        versions = sorted(
+            getattr(machine, "versions", {}).items(), key=lambda item: item[0], reverse=True
+        )
+        return json.dumps(
+            {
+                "stateMachineVersions": [
+                    {
+                        "stateMachineVersionArn": version.arn,
+                        "creationDate": jsonable(version.creation_date),
+                    }
+                    for _, version in versions
+                ]
+            }
+        )
+
+    return _patch(StepFunctionResponse, "list_state_machine_versions", list_state_machine_versions)
+
+
+def iam_aws_managed_policies_exist() -> Undo:
+    """AWS: every account sees the AWS managed policies (``arn:aws:iam::aws:policy/...``).
+
+    moto only loads them when ``MOTO_IAM_LOAD_MANAGED_POLICIES=true`` is set before its IAM
+    backend is created; without it, reading or attaching a managed policy (e.g. one named as a
+    permissions boundary) fails with NoSuchEntity. This sets the variable (the undo restores it);
+    apply it before the first IAM request.
+    """
+    key = "MOTO_IAM_LOAD_MANAGED_POLICIES"
+    previous = os.environ.get(key)
+    os.environ[key] = "true"
+
+    def undo() -> None:
+        if previous is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = previous
+
+    return undo
+
+
+SERVER_CORRECTIONS: tuple[Correction, ...] = tuple(
+    Correction(fn.__name__, fn)
+    for fn in (
+        sfn_validate_state_machine_definition,
+        sfn_list_state_machine_versions,
+        iam_aws_managed_policies_exist,
+    )
+)
+SERVER_CORRECTION_NAMES = tuple(c.name for c in SERVER_CORRECTIONS)
+
+
+def apply_server_corrections(exclude: Iterable[str] = ()) -> Undo:
+    """Apply the corrections a moto *server* needs for the Terraform AWS provider (plan, apply,
+    destroy), on top of :func:`prepare_server_process`; return one undo for all."""
+    skip = set(exclude)
+    unknown = skip - set(SERVER_CORRECTION_NAMES)
+    if unknown:
+        raise ValueError(f"unknown server corrections: {sorted(unknown)}")
+    undos: list[Undo] = []
+    try:
+        for correction in SERVER_CORRECTIONS:
+            if correction.name not in skip:
+                undos.append(correction.apply())
+    except Exception:
+        _chain(undos)()
+        raise
+    return _chain(undos)

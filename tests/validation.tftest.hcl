@@ -107,28 +107,55 @@ run "bad_existing_topic_arn" {
   expect_failures = [var.existing_sns_topic_arn]
 }
 
-run "max_attempts_below_range" {
+# One run per direction: each listed variable must fail its own range validation.
+run "numbers_below_their_ranges" {
   command = plan
-  variables { max_attempts = 0 }
-  expect_failures = [var.max_attempts]
+  variables {
+    max_attempts            = 0
+    backoff_base_seconds    = 4
+    stable_seconds          = -1
+    poll_seconds            = 4
+    recovery_budget_minutes = 9
+    max_restarts_per_window = 0
+    restart_window_hours    = 0
+  }
+  expect_failures = [
+    var.max_attempts,
+    var.backoff_base_seconds,
+    var.stable_seconds,
+    var.poll_seconds,
+    var.recovery_budget_minutes,
+    var.max_restarts_per_window,
+    var.restart_window_hours,
+  ]
 }
 
-run "max_attempts_above_range" {
+run "numbers_above_their_ranges" {
   command = plan
-  variables { max_attempts = 21 }
-  expect_failures = [var.max_attempts]
+  variables {
+    max_attempts            = 21
+    backoff_max_seconds     = 3601
+    stable_seconds          = 3601
+    poll_seconds            = 301
+    recovery_budget_minutes = 1441
+    max_restarts_per_window = 101
+    restart_window_hours    = 169
+  }
+  expect_failures = [
+    var.max_attempts,
+    var.backoff_max_seconds,
+    var.stable_seconds,
+    var.poll_seconds,
+    var.recovery_budget_minutes,
+    var.max_restarts_per_window,
+    var.restart_window_hours,
+  ]
 }
 
 run "max_attempts_fraction" {
   command = plan
   variables { max_attempts = 2.5 }
   expect_failures = [var.max_attempts]
-}
-
-run "backoff_base_below_range" {
-  command = plan
-  variables { backoff_base_seconds = 4 }
-  expect_failures = [var.backoff_base_seconds]
 }
 
 run "backoff_base_above_range" {
@@ -140,12 +167,6 @@ run "backoff_base_above_range" {
   expect_failures = [var.backoff_base_seconds]
 }
 
-run "backoff_max_above_range" {
-  command = plan
-  variables { backoff_max_seconds = 3601 }
-  expect_failures = [var.backoff_max_seconds]
-}
-
 run "backoff_max_below_base" {
   command = plan
   variables {
@@ -153,66 +174,6 @@ run "backoff_max_below_base" {
     backoff_max_seconds  = 120
   }
   expect_failures = [data.aws_partition.current]
-}
-
-run "stable_seconds_below_range" {
-  command = plan
-  variables { stable_seconds = -1 }
-  expect_failures = [var.stable_seconds]
-}
-
-run "stable_seconds_above_range" {
-  command = plan
-  variables { stable_seconds = 3601 }
-  expect_failures = [var.stable_seconds]
-}
-
-run "poll_seconds_below_range" {
-  command = plan
-  variables { poll_seconds = 4 }
-  expect_failures = [var.poll_seconds]
-}
-
-run "poll_seconds_above_range" {
-  command = plan
-  variables { poll_seconds = 301 }
-  expect_failures = [var.poll_seconds]
-}
-
-run "budget_below_range" {
-  command = plan
-  variables { recovery_budget_minutes = 9 }
-  expect_failures = [var.recovery_budget_minutes]
-}
-
-run "budget_above_range" {
-  command = plan
-  variables { recovery_budget_minutes = 1441 }
-  expect_failures = [var.recovery_budget_minutes]
-}
-
-run "max_restarts_below_range" {
-  command = plan
-  variables { max_restarts_per_window = 0 }
-  expect_failures = [var.max_restarts_per_window]
-}
-
-run "max_restarts_above_range" {
-  command = plan
-  variables { max_restarts_per_window = 101 }
-  expect_failures = [var.max_restarts_per_window]
-}
-
-run "restart_window_below_range" {
-  command = plan
-  variables { restart_window_hours = 0 }
-  expect_failures = [var.restart_window_hours]
-}
-
-run "restart_window_above_range" {
-  command = plan
-  variables { restart_window_hours = 169 }
-  expect_failures = [var.restart_window_hours]
 }
 
 run "empty_non_recoverable_pattern" {

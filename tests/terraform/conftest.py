@@ -49,13 +49,11 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "tracing_enabled": True,
         "non_recoverable_patterns": ["(?i)truncat", "Error 1236"],
     },
-    "existing_topic": {
-        "replication_task_arns": [TASK],
-        "existing_sns_topic_arn": f"arn:aws:sns:us-east-1:{ACCOUNT}:platform-alerts",
-    },
+    # China partition, notifying an existing topic.
     "china": {
         "region": "cn-north-1",
         "replication_task_arns": task_arns(3, "aws-cn", "cn-north-1"),
+        "existing_sns_topic_arn": f"arn:aws-cn:sns:cn-north-1:{ACCOUNT}:platform-alerts",
     },
 }
 

@@ -231,10 +231,10 @@ def test_topic_policy_admits_only_this_modules_rules_and_account_alarms(
 
 
 def test_existing_topic_keeps_its_policy(plans: dict[str, Any]) -> None:
-    plan = plans["existing_topic"]
+    plan = plans["china"]
     assert of_type(plan, "aws_sns_topic") == []
     assert of_type(plan, "aws_sns_topic_policy") == []
-    topic = SCENARIOS["existing_topic"]["existing_sns_topic_arn"]
+    topic = SCENARIOS["china"]["existing_sns_topic_arn"]
     alert = [t for t in of_type(plan, "aws_cloudwatch_event_target") if t["values"]["arn"] == topic]
     assert len(alert) == 1
 

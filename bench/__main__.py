@@ -7,10 +7,12 @@ python -m bench --scenarios operator_stop --storm-sizes ''   # one scenario, no 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import asdict
@@ -51,20 +53,107 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--publish", type=Path, default=None, help="also copy results.md and the PNGs here"
     )
     parser.add_argument("--no-charts", action="store_true")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=2,
+        help="processes: the largest storm runs beside the rest (moto is one GIL per process)",
+    )
+    parser.add_argument("--worker", type=Path, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+COMMON_OPTIONS = (
+    "scale",
+    "busy_scale",
+    "cutoff",
+    "systems",
+    "storm_scale",
+    "storm_busy_scale",
+    "storm_cutoff",
+    "burst",
+    "refill",
+    "failover_seconds",
+)
+
+
+def run_parts(args: argparse.Namespace, keys: list[str], sizes: list[int]) -> dict[str, Any]:
+    """Run the work here, or split it over ``--jobs`` processes and merge what they write."""
+    if args.jobs < 2 or not sizes or args.worker is not None:
+        return run_work(args, keys, sizes)
+    largest = max(sizes)
+    rest = [n for n in sizes if n != largest]
+    common: list[str] = []
+    for name in COMMON_OPTIONS:
+        common += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    args.out.mkdir(parents=True, exist_ok=True)
+    plans = [
+        (",".join(keys), ",".join(map(str, rest)), args.out / "part-1.json"),
+        ("", str(largest), args.out / "part-2.json"),
+    ]
+    children = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench",
+                *common,
+                "--scenarios",
+                scenario_keys,
+                "--storm-sizes",
+                storm_sizes,
+                "--worker",
+                str(path),
+            ],
+            cwd=ROOT,
+        )
+        for scenario_keys, storm_sizes, path in plans
+    ]
+    codes = [child.wait() for child in children]
+    if any(codes):
+        raise SystemExit(f"a benchmark process failed: exit codes {codes}")
+    merged: dict[str, Any] = {"scenario_results": [], "storm_results": []}
+    for _, _, path in plans:
+        part = json.loads(path.read_text())
+        merged["scenario_results"] += part["scenario_results"]
+        merged["storm_results"] += part["storm_results"]
+        path.unlink()
+    merged["storm_results"].sort(key=lambda r: (r["tasks"], r["system"]))
+    return merged
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.disable(logging.CRITICAL)  # moto logs every caught SDK error with its whole AST
     started = time.monotonic()
-    systems = [s for s in args.systems.split(",") if s]
     keys = [k for k in args.scenarios.split(",") if k]
     unknown = sorted(set(keys) - set(SCENARIO_KEYS))
     if unknown:
         print(f"unknown scenarios {unknown}; known: {', '.join(SCENARIO_KEYS)}", file=sys.stderr)
         return 2
     sizes = [int(n) for n in args.storm_sizes.split(",") if n.strip()]
+    work = run_parts(args, keys, sizes)
+    if args.worker is not None:
+        args.worker.write_text(json.dumps(work))
+        return 0
+    results = build_results(args, keys, work, started)
+    args.out.mkdir(parents=True, exist_ok=True)
+    chart_paths = [] if args.no_charts else report.charts(results, args.out)
+    report.write_json(results, args.out / "results.json")
+    (args.out / "results.md").write_text(report.render_markdown(results, chart_paths))
+    print()
+    print(report.render_text(results))
+    print(f"\nwrote {args.out}/results.json, results.md and {len(chart_paths)} chart(s)")
+    if args.publish is not None:
+        args.publish.mkdir(parents=True, exist_ok=True)
+        for path in [args.out / "results.md", *map(Path, chart_paths)]:
+            shutil.copy2(path, args.publish / path.name)
+        print(f"copied results.md and the charts to {args.publish}")
+    return 0
+
+
+def run_work(args: argparse.Namespace, keys: list[str], sizes: list[int]) -> dict[str, Any]:
+    systems = [s for s in args.systems.split(",") if s]
     scenario_results: list[dict[str, Any]] = []
     for scenario in SCENARIOS:
         if scenario.key not in keys:
@@ -106,6 +195,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"({row['real_seconds']:.1f} s real)",
                 flush=True,
             )
+    return {"scenario_results": scenario_results, "storm_results": storm_results}
+
+
+def build_results(
+    args: argparse.Namespace, keys: list[str], work: dict[str, Any], started: float
+) -> dict[str, Any]:
     results: dict[str, Any] = {
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "environment": f"Python {platform.python_version()}, {os.cpu_count()} CPU(s), moto 5.2.5",
@@ -128,23 +223,10 @@ def main(argv: list[str] | None = None) -> int:
             for s in SCENARIOS
             if s.key in keys
         ],
-        "scenario_results": scenario_results,
-        "storm_results": storm_results,
+        **work,
+        "wall_seconds": time.monotonic() - started,
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    results["wall_seconds"] = time.monotonic() - started
-    chart_paths = [] if args.no_charts else report.charts(results, args.out)
-    report.write_json(results, args.out / "results.json")
-    (args.out / "results.md").write_text(report.render_markdown(results, chart_paths))
-    print()
-    print(report.render_text(results))
-    print(f"\nwrote {args.out}/results.json, results.md and {len(chart_paths)} chart(s)")
-    if args.publish is not None:
-        args.publish.mkdir(parents=True, exist_ok=True)
-        for path in [args.out / "results.md", *map(Path, chart_paths)]:
-            shutil.copy2(path, args.publish / path.name)
-        print(f"copied results.md and the charts to {args.publish}")
-    return 0
+    return results
 
 
 if __name__ == "__main__":

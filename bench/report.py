@@ -288,7 +288,7 @@ def _storm_chart(results: dict[str, Any], out_dir: Path, plt: Any) -> Path | Non
         ax.set_title(f"Storm, {size} tasks: DMS requests per second (5 s average)")
         ax.set_xlabel("virtual seconds since the failover")
         ax.set_ylabel("requests/s")
-        ax.set_yscale("symlog", linthresh=10)
+        ax.set_ylim(bottom=0)
         ax.legend(fontsize=8)
     fig.tight_layout()
     path = out_dir / "storm_requests_per_second.png"

@@ -78,5 +78,10 @@ BENCH_ARGS ?=
 bench: $(VENV_STAMP) ## Benchmark this module against the seed's state machine (build/bench/, a few minutes)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+SCENARIO ?= transient-outage
+.PHONY: demo
+demo: $(VENV_STAMP) tf-cli-config ## Deploy on a local moto server, inject a DMS failure, watch it (SCENARIO=transient-outage|operator-stop|data-error|throttling)
+	$(BIN)/python -m demo --scenario "$(SCENARIO)"
+
 clean: ## Remove the virtual environment and build output
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -77,8 +77,10 @@ def _wait_for(url: str, timeout: float = 30.0) -> None:
 
 
 # moto's server lacks ValidateStateMachineDefinition, which the AWS provider calls while it plans
-# an aws_sfn_state_machine (and retries HTTP 500s for minutes). The server runs in its own
-# process with that one call answered "OK": the tests check the definition themselves.
+# an aws_sfn_state_machine, and ListStateMachineVersions, which it calls on read and destroy (it
+# retries HTTP 500s for minutes). The server runs in its own process with the first answered
+# "OK" (the tests check the definition themselves) and the second "no versions" (the module
+# publishes none).
 MOTO_SERVER = """
 import sys
 from moto.server import main
@@ -87,7 +89,11 @@ from moto.stepfunctions.responses import StepFunctionResponse
 def validate_state_machine_definition(self):
     return '{"result": "OK", "diagnostics": []}'
 
+def list_state_machine_versions(self):
+    return '{"stateMachineVersions": []}'
+
 StepFunctionResponse.validate_state_machine_definition = validate_state_machine_definition
+StepFunctionResponse.list_state_machine_versions = list_state_machine_versions
 main(["-H", "127.0.0.1", "-p", sys.argv[1]])
 """
 
@@ -149,11 +155,17 @@ def run_terraform(args: list[str], env: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="session")
+def initialised(terraform_env: dict[str, str]) -> dict[str, str]:
+    """The environment of a ``fixture/`` initialised once per session."""
+    run_terraform(["init", "-backend=false", "-input=false", "-no-color"], terraform_env)
+    return terraform_env
+
+
+@pytest.fixture(scope="session")
 def plans(
-    moto_endpoint: str, terraform_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+    moto_endpoint: str, initialised: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, dict[str, Any]]:
     """``terraform show -json`` of every scenario's plan, by scenario name."""
-    run_terraform(["init", "-backend=false", "-input=false", "-no-color"], terraform_env)
     workdir = tmp_path_factory.mktemp("plans")
 
     def plan(name: str) -> dict[str, Any]:
@@ -169,9 +181,9 @@ def plans(
                 f"-var-file={var_file}",
                 f"-out={plan_file}",
             ],
-            terraform_env,
+            initialised,
         )
-        return dict(json.loads(run_terraform(["show", "-json", str(plan_file)], terraform_env)))
+        return dict(json.loads(run_terraform(["show", "-json", str(plan_file)], initialised)))
 
     with ThreadPoolExecutor(max_workers=len(SCENARIOS)) as pool:
         results = dict(zip(SCENARIOS, pool.map(plan, SCENARIOS), strict=True))

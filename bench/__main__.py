@@ -15,10 +15,12 @@ import shutil
 import subprocess
 import sys
 import time
+import traceback
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench import report
 from bench.scenarios import SCENARIO_KEYS, SCENARIOS, run_scenario
@@ -152,6 +154,19 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+T = TypeVar("T")
+
+
+def _twice(run: Callable[[], T]) -> T:
+    """Run once more if the emulator itself breaks (moto has the odd thread race)."""
+    try:
+        return run()
+    except Exception:
+        traceback.print_exc()
+        print("[bench] the emulator failed; running that part again", file=sys.stderr)
+        return run()
+
+
 def run_work(args: argparse.Namespace, keys: list[str], sizes: list[int]) -> dict[str, Any]:
     systems = [s for s in args.systems.split(",") if s]
     scenario_results: list[dict[str, Any]] = []
@@ -159,12 +174,14 @@ def run_work(args: argparse.Namespace, keys: list[str], sizes: list[int]) -> dic
         if scenario.key not in keys:
             continue
         for system in systems:
-            obs = run_scenario(
-                scenario,
-                system,
-                scale=args.scale,
-                busy_scale=args.busy_scale or None,
-                cutoff_seconds=args.cutoff,
+            obs = _twice(
+                lambda scenario=scenario, system=system: run_scenario(
+                    scenario,
+                    system,
+                    scale=args.scale,
+                    busy_scale=args.busy_scale or None,
+                    cutoff_seconds=args.cutoff,
+                )
             )
             row = obs.as_dict()
             scenario_results.append(row)
@@ -177,15 +194,17 @@ def run_work(args: argparse.Namespace, keys: list[str], sizes: list[int]) -> dic
     storm_results: list[dict[str, Any]] = []
     for size in sizes:
         for system in systems:
-            storm = run_storm(
-                system,
-                size,
-                scale=args.storm_scale,
-                busy_scale=args.storm_busy_scale or None,
-                cutoff_seconds=args.storm_cutoff,
-                burst=args.burst,
-                refill=args.refill,
-                failover_seconds=args.failover_seconds,
+            storm = _twice(
+                lambda size=size, system=system: run_storm(
+                    system,
+                    size,
+                    scale=args.storm_scale,
+                    busy_scale=args.storm_busy_scale or None,
+                    cutoff_seconds=args.storm_cutoff,
+                    burst=args.burst,
+                    refill=args.refill,
+                    failover_seconds=args.failover_seconds,
+                )
             )
             row = storm.as_dict()
             storm_results.append(row)

@@ -261,13 +261,25 @@ def short_error(error: str | None) -> str:
 
 
 def running_executions(env: WorkflowEnv, state_machine_arn: str) -> set[str]:
+    """ARNs of the machine's RUNNING executions.
+
+    moto 5.2.5 can fail ListExecutions with a status filter (AttributeError on ``exec_status``)
+    while an execution is being created in another thread; that is retried.
+    """
     sfn = env.client("stepfunctions")
-    arns: set[str] = set()
-    for page in sfn.get_paginator("list_executions").paginate(
-        stateMachineArn=state_machine_arn, statusFilter="RUNNING"
-    ):
-        arns.update(str(e["executionArn"]) for e in page["executions"])
-    return arns
+    for attempt in range(20):
+        try:
+            arns: set[str] = set()
+            for page in sfn.get_paginator("list_executions").paginate(
+                stateMachineArn=state_machine_arn, statusFilter="RUNNING"
+            ):
+                arns.update(str(e["executionArn"]) for e in page["executions"])
+            return arns
+        except AttributeError:
+            if attempt == 19:
+                raise
+            time.sleep(0.01)
+    return set()
 
 
 def wait_until_quiet(

@@ -3,8 +3,8 @@ locals {
   log_group_name = "/aws/lambda/${var.function_name}"
   log_group_arn  = "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:${local.log_group_name}"
 
-  # Lambda does not document aws:SourceArn / aws:SourceAccount on the role it assumes for a
-  # function, so the trust policy names the service only; the role can do nothing but write logs.
+  # Only Lambda on behalf of this account (confused-deputy guard). aws:SourceArn is left out:
+  # the role is created before the function, and it can do nothing but write the function's logs.
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -12,6 +12,9 @@ locals {
       Effect    = "Allow"
       Principal = { Service = "lambda.amazonaws.com" }
       Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = var.account_id }
+      }
     }]
   })
 

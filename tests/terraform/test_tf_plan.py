@@ -182,6 +182,7 @@ def test_trust_policies_name_the_account(plans: dict[str, Any], scenario: str) -
             assert conditions == {"aws:SourceAccount", "aws:SourceArn"}, role["address"]
         else:
             assert service == "lambda.amazonaws.com", role["address"]
+            assert stmt["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
 
 
 def test_roles_carry_boundary_and_path(plans: dict[str, Any]) -> None:

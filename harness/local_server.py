@@ -21,10 +21,11 @@ the ``with`` block, not even on Ctrl-C.
 from __future__ import annotations
 
 import contextlib
-import errno
 import importlib
+import logging
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import threading
@@ -32,7 +33,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Any
 
 from moto.awslambda.utils import get_backend as lambda_backend
@@ -59,6 +60,11 @@ SERVER_ENVIRONMENT = {
 }
 
 
+# Loggers silenced unless verbose: the Step Functions interpreter logs a Fail state (the module's
+# "Gave up" end) and every caught SDK error at ERROR level, with a long repr of the state.
+QUIET_LOGGERS = ("moto.stepfunctions.parser",)
+
+
 class QuietRequestHandler(MotoRequestHandler):
     """moto's request handler without the per-request access log line on stderr."""
 
@@ -78,15 +84,26 @@ class PackagedDecider:
     package: Path  # the zip it came from
     directory: Path  # where it was extracted (removed by cleanup())
     module_file: Path  # the handler module actually imported
+    displaced: dict[str, ModuleType]  # decider modules imported before, restored by cleanup()
 
     def cleanup(self) -> None:
-        """Forget the imported modules, drop the directory from sys.path and delete it."""
-        for name in list(sys.modules):
-            if name == DECIDER_PACKAGE or name.startswith(DECIDER_PACKAGE + "."):
-                sys.modules.pop(name, None)
+        """Forget the packaged modules (restoring any imported before), drop the directory from
+        sys.path and delete it."""
+        _drop_decider_modules()
+        sys.modules.update(self.displaced)
         with contextlib.suppress(ValueError):
             sys.path.remove(str(self.directory))
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _drop_decider_modules() -> dict[str, ModuleType]:
+    dropped: dict[str, ModuleType] = {}
+    for name in list(sys.modules):
+        if name == DECIDER_PACKAGE or name.startswith(DECIDER_PACKAGE + "."):
+            module = sys.modules.pop(name, None)
+            if module is not None:
+                dropped[name] = module
+    return dropped
 
 
 def load_packaged_decider(package: Path) -> PackagedDecider:
@@ -100,27 +117,31 @@ def load_packaged_decider(package: Path) -> PackagedDecider:
     if not package.is_file():
         raise FileNotFoundError(f"{package} not found: run `make build` to package the decider")
     directory = Path(tempfile.mkdtemp(prefix="dms-recovery-lambda-"))
+    displaced: dict[str, ModuleType] = {}
     try:
         with zipfile.ZipFile(package) as archive:
             archive.extractall(directory)
-        for name in list(sys.modules):
-            if name == DECIDER_PACKAGE or name.startswith(DECIDER_PACKAGE + "."):
-                sys.modules.pop(name, None)
+        displaced = _drop_decider_modules()
         sys.path.insert(0, str(directory))
         importlib.invalidate_caches()
         module = importlib.import_module(DECIDER_HANDLER_MODULE)
     except BaseException:
+        _drop_decider_modules()
+        sys.modules.update(displaced)
         with contextlib.suppress(ValueError):
             sys.path.remove(str(directory))
         shutil.rmtree(directory, ignore_errors=True)
         raise
     module_file = Path(str(module.__file__)).resolve()
+    loaded = PackagedDecider(
+        getattr(module, DECIDER_HANDLER_NAME), package, directory, module_file, displaced
+    )
     if directory.resolve() not in module_file.parents:
+        loaded.cleanup()
         raise RuntimeError(
             f"{DECIDER_HANDLER_MODULE} was imported from {module_file}, not {package}"
         )
-    handler: LambdaHandler = getattr(module, DECIDER_HANDLER_NAME)
-    return PackagedDecider(handler, package, directory, module_file)
+    return loaded
 
 
 class FunctionEnvironmentHandler:
@@ -206,6 +227,8 @@ class LocalAws:
             return self.url
         try:
             self._set_env(SERVER_ENVIRONMENT)
+            if not self.verbose:
+                self._quiet_loggers()
             self._undos.append(
                 prepare_server_process(
                     FunctionEnvironmentHandler(self.decider) if self.decider else None,
@@ -213,6 +236,7 @@ class LocalAws:
                 )
             )
             self._undos.append(apply_server_corrections())
+            self._check_port()
             app = DomainDispatcherApplication(create_backend_app)
             try:
                 self._server = make_server(
@@ -222,12 +246,10 @@ class LocalAws:
                     threaded=True,
                     request_handler=MotoRequestHandler if self.verbose else QuietRequestHandler,
                 )
-            except OSError as error:
-                if error.errno in (errno.EADDRINUSE, errno.EACCES):
-                    raise PortInUseError(
-                        f"port {self.requested_port} on {self.host} is in use"
-                    ) from error
-                raise
+            except SystemExit as error:  # werkzeug prints a message and exits when it cannot bind
+                raise PortInUseError(
+                    f"port {self.requested_port} on {self.host} is in use"
+                ) from error
             self._set_env({"MOTO_PORT": str(self.port)})
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
@@ -259,6 +281,27 @@ class LocalAws:
             else:
                 os.environ[key] = value
         self._saved_env = {}
+
+    def _check_port(self) -> None:
+        """Raise :class:`PortInUseError` when the port cannot be bound (as werkzeug binds it)."""
+        if self.requested_port == 0:
+            return
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((self.host, self.requested_port))
+            except OSError as error:
+                raise PortInUseError(
+                    f"port {self.requested_port} on {self.host} is in use"
+                ) from error
+
+    def _quiet_loggers(self) -> None:
+        """moto logs every Fail state and caught error at ERROR level: expected ends here."""
+        for name in QUIET_LOGGERS:
+            logger = logging.getLogger(name)
+            previous = logger.level
+            logger.setLevel(logging.CRITICAL)
+            self._undos.append(lambda logger=logger, level=previous: logger.setLevel(level))
 
     def _set_env(self, values: dict[str, str]) -> None:
         for key, value in values.items():

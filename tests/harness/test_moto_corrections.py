@@ -654,3 +654,117 @@ def test_without_correction_concurrent_conditional_writes_all_win(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert _racing_lease_takers(("dynamodb_conditional_writes_are_atomic",), monkeypatch) > 1
+
+
+# ---------------------------------------------------------------- server-only corrections
+# (what the Terraform AWS provider needs of a moto server; applied by harness.local_server)
+
+
+@contextmanager
+def server_corrected(exclude: Sequence[str] = ()) -> Iterator[Any]:
+    """Corrected moto plus the server-only corrections; yields a Step Functions client."""
+    from harness.moto_corrections import apply_server_corrections
+
+    undo = apply_server_corrections(exclude=exclude)
+    try:
+        with corrected_moto():
+            yield boto3.client("stepfunctions", region_name="us-east-1")
+    finally:
+        undo()
+
+
+def test_validate_state_machine_definition_answers_ok_or_fail() -> None:
+    """AWS: ValidateStateMachineDefinition returns OK, or FAIL with ERROR diagnostics."""
+    good = json.dumps({"StartAt": "S", "States": {"S": {"Type": "Succeed"}}})
+    with server_corrected() as sfn:
+        assert sfn.validate_state_machine_definition(definition=good)["result"] == "OK"
+        broken = sfn.validate_state_machine_definition(definition="{not json")
+        dangling = sfn.validate_state_machine_definition(
+            definition=json.dumps({"StartAt": "Nope", "States": {"S": {"Type": "Succeed"}}})
+        )
+    assert broken["result"] == "FAIL"
+    assert broken["diagnostics"][0]["code"] == "INVALID_JSON_DESCRIPTION"
+    assert dangling["result"] == "FAIL"
+    assert dangling["diagnostics"][0]["code"] == "MISSING_TRANSITION_TARGET"
+
+
+def test_without_correction_validate_state_machine_definition_is_missing() -> None:
+    good = json.dumps({"StartAt": "S", "States": {"S": {"Type": "Succeed"}}})
+    with (
+        server_corrected(exclude=("sfn_validate_state_machine_definition",)) as sfn,
+        pytest.raises(Exception) as raised,
+    ):
+        sfn.validate_state_machine_definition(definition=good)
+    # moto 5.2.5: the action is not implemented (HTTP 500 on a server)
+    assert "validate_state_machine_definition" in str(raised.value).lower() or isinstance(
+        raised.value, NotImplementedError
+    )
+
+
+def _machine(sfn: Any, publish: bool) -> str:
+    iam = boto3.client("iam", region_name="us-east-1")
+    role = iam.create_role(RoleName=f"r-{uuid.uuid4().hex[:8]}", AssumeRolePolicyDocument="{}")
+    return str(
+        sfn.create_state_machine(
+            name=f"m-{uuid.uuid4().hex[:8]}",
+            definition=json.dumps({"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}),
+            roleArn=role["Role"]["Arn"],
+            publish=publish,
+        )["stateMachineArn"]
+    )
+
+
+def test_list_state_machine_versions_lists_published_versions() -> None:
+    """AWS: ListStateMachineVersions lists published versions (none when nothing was)."""
+    with server_corrected() as sfn:
+        unpublished = _machine(sfn, publish=False)
+        published = _machine(sfn, publish=True)
+        assert (
+            sfn.list_state_machine_versions(stateMachineArn=unpublished)["stateMachineVersions"]
+            == []
+        )
+        versions = sfn.list_state_machine_versions(stateMachineArn=published)[
+            "stateMachineVersions"
+        ]
+        assert [v["stateMachineVersionArn"] for v in versions] == [f"{published}:1"]
+        with pytest.raises(ClientError) as missing:
+            sfn.list_state_machine_versions(stateMachineArn=f"{published}-gone")
+    assert missing.value.response["Error"]["Code"] == "StateMachineDoesNotExist"
+
+
+def test_without_correction_list_state_machine_versions_is_missing() -> None:
+    with server_corrected(exclude=("sfn_list_state_machine_versions",)) as sfn:
+        machine = _machine(sfn, publish=False)
+        with pytest.raises(Exception) as raised:
+            sfn.list_state_machine_versions(stateMachineArn=machine)
+    assert "list_state_machine_versions" in str(raised.value).lower() or isinstance(
+        raised.value, NotImplementedError
+    )
+
+
+READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+
+
+def test_aws_managed_policies_exist() -> None:
+    """AWS: the AWS managed policies exist in every account."""
+    with server_corrected():
+        iam = boto3.client("iam", region_name="us-east-1")
+        assert iam.get_policy(PolicyArn=READ_ONLY)["Policy"]["PolicyName"] == "ReadOnlyAccess"
+
+
+def test_without_correction_aws_managed_policies_are_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MOTO_IAM_LOAD_MANAGED_POLICIES", raising=False)
+    with server_corrected(exclude=("iam_aws_managed_policies_exist",)):
+        iam = boto3.client("iam", region_name="us-east-1")
+        with pytest.raises(ClientError) as missing:
+            iam.get_policy(PolicyArn=READ_ONLY)
+    assert missing.value.response["Error"]["Code"] == "NoSuchEntity"
+
+
+def test_every_server_correction_has_a_docstring() -> None:
+    from harness.moto_corrections import SERVER_CORRECTION_NAMES, SERVER_CORRECTIONS
+
+    assert all(c.doc.startswith("AWS:") for c in SERVER_CORRECTIONS)
+    assert not set(SERVER_CORRECTION_NAMES) & set(CORRECTION_NAMES)

@@ -145,6 +145,7 @@ class Delivery:
     task_arn: str
     event_type: str
     at: float  # virtual epoch seconds
+    real_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -158,6 +159,7 @@ class EventBus:
     redeliver: bool = True
     deliveries: list[Delivery] = field(default_factory=list)
     timeline: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+    ended_at: dict[str, float] = field(default_factory=dict)  # seen ended (poll resolution)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -191,6 +193,14 @@ class EventBus:
         with self._lock:
             self.deliveries.append(delivery)
         return delivery
+
+    def note_ended(self, running: set[str], now: float) -> None:
+        """Record ``now`` as the end of every delivered execution no longer running."""
+        with self._lock:
+            settled = time.monotonic() - 0.05  # a just-started one may not be listed yet
+            for delivery in self.deliveries:
+                if delivery.execution_arn not in running and delivery.real_at < settled:
+                    self.ended_at.setdefault(delivery.execution_arn, now)
 
     def last_delivery_at(self) -> float:
         with self._lock:
@@ -293,6 +303,7 @@ def wait_until_quiet(
     while clock.now() < cutoff_at:
         running = running_executions(env, bus.system.state_machine_arn)
         now = clock.now()
+        bus.note_ended(running, now)
         if running:
             quiet_since = None
         elif quiet_since is None:
@@ -325,10 +336,7 @@ def collect(env: WorkflowEnv, bus: EventBus) -> list[ExecutionRecord]:
         ]
         looping = delivery.execution_arn in still
         status = "LOOPING" if looping else str(described["status"])
-        ended_at: float | None = cut_at
-        stop = described.get("stopDate")
-        if not looping and stop is not None:
-            ended_at = _virtual_of(env, stop)
+        ended_at = cut_at if looping else bus.ended_at.get(delivery.execution_arn, cut_at)
         records.append(
             ExecutionRecord(
                 execution_arn=delivery.execution_arn,
@@ -344,13 +352,3 @@ def collect(env: WorkflowEnv, bus: EventBus) -> list[ExecutionRecord]:
             )
         )
     return records
-
-
-def _virtual_of(env: WorkflowEnv, stamp: Any) -> float | None:
-    """moto stamps executions with the wall clock; map that instant onto the virtual clock."""
-    try:
-        wall = float(stamp.timestamp())
-    except AttributeError:
-        return None
-    clock = env.clock
-    return clock.now() - (time.time() - wall) * clock.scale

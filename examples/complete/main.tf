@@ -40,7 +40,7 @@ resource "aws_kms_key" "this" {
       {
         Sid       = "CloudWatchLogsEncrypt"
         Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.amazonaws.com" }
+        Principal = { Service = "logs.${local.region}.${data.aws_partition.current.dns_suffix}" }
         Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
         Resource  = "*"
         Condition = {

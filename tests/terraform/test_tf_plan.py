@@ -394,3 +394,16 @@ def test_lease_table_shape(plans: dict[str, Any]) -> None:
     assert table["ttl"] == [{"attribute_name": "expires_at", "enabled": True}]
     encrypted = only(of_type(plans["maximum"], "aws_dynamodb_table"))["values"]
     assert encrypted["server_side_encryption"][0]["enabled"] is True
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_decider_accepts_the_environment_the_module_sets(
+    plans: dict[str, Any], scenario: str
+) -> None:
+    from dms_recovery.config import Config, load_config
+
+    env = only(of_type(plans[scenario], "aws_lambda_function"))["values"]["environment"][0]
+    config = load_config(env["variables"])
+    if scenario == "default":
+        # The module's defaults are the handler's defaults.
+        assert config == Config()

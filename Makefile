@@ -19,7 +19,7 @@ ifdef TF_PLUGIN_MIRROR
 export TF_CLI_CONFIG_FILE := $(CURDIR)/build/terraformrc
 endif
 
-.PHONY: help venv build asl lint test test-unit test-workflow test-terraform clean tf-cli-config
+.PHONY: help venv build asl lint docs test test-terraform clean tf-cli-config
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -68,6 +68,10 @@ lint: $(VENV_STAMP) tf-cli-config ## Static checks: ruff, mypy, terraform fmt, g
 	$(MAKE) tf-validate
 	$(BIN)/python scripts/render_asl.py --template $(ASL_SOURCE) --check-template $(ASL_RENDERED)
 	$(BIN)/python scripts/build_lambda.py --source lambda_src --check $(LAMBDA_ZIP)
+	$(BIN)/python scripts/tf_docs.py --check
+
+docs: $(VENV_STAMP) ## Regenerate the README's input/output tables from variables.tf / outputs.tf
+	$(BIN)/python scripts/tf_docs.py --write
 
 test: lint ## The whole gate: lint, then every test, offline
 	$(MAKE) test-terraform

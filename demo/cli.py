@@ -72,8 +72,8 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     args = parser.parse_args(argv)
     if args.list:
-        for scenario in SCENARIOS.values():
-            print(f"{scenario.name:<18} {scenario.title}")
+        for listed in SCENARIOS.values():
+            print(f"{listed.name:<18} {listed.title}")
         raise SystemExit(0)
     scenario = SCENARIOS.get(str(args.scenario).strip())
     if scenario is None:
@@ -270,6 +270,7 @@ class Demo:
         )
         if self.terraform.state.exists():
             self.terraform.state.unlink()  # the server is new on every run: old state means nothing
+        self.terraform.log_path.write_text("")
         started = time.monotonic()
         self.terraform.init()
         self.terraform.apply(on_line=TerraformProgress(printer, "apply", "Creation complete"))
@@ -360,7 +361,16 @@ def main(argv: list[str] | None = None) -> None:
     except DemoError as error:
         sys.exit(f"error: {error}")
     except TerraformError as error:
-        sys.exit(f"error: {error}")
+        hint = ""
+        if "registry.terraform.io" in str(error) and not os.environ.get("TF_PLUGIN_MIRROR"):
+            hint = (
+                "\nhint: no route to the Terraform registry; set TF_PLUGIN_MIRROR to a filesystem "
+                "mirror of hashicorp/aws (e.g. make demo TF_PLUGIN_MIRROR=/opt/tf-plugins)"
+            )
+        sys.exit(f"error: {error}{hint}")
     except KeyboardInterrupt:
-        sys.exit("interrupted; everything was destroyed and the server stopped")
+        print(
+            "interrupted; the local server and everything deployed on it are gone", file=sys.stderr
+        )
+        sys.exit(130)
     sys.exit(0 if ok else 1)

@@ -35,7 +35,7 @@ class Delivery:
 
 def matches(pattern: str | None, event: dict[str, Any]) -> bool:
     """True when ``event`` matches the rule's event pattern (EventBridge semantics)."""
-    return bool(EventPattern.load(pattern).matches_event(event))
+    return bool(EventPattern.load(pattern).matches_event(event))  # type: ignore[arg-type]
 
 
 def _path_value(path: str, event: dict[str, Any]) -> Any:

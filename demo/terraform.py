@@ -8,15 +8,17 @@ raises :class:`TerraformError` carrying the last lines of it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 # How many lines of a failed command's output an error shows.
 ERROR_TAIL_LINES = 15
@@ -102,13 +104,15 @@ class Terraform:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 text=True,
+                # Its own session: a Ctrl-C reaches only this process, which forwards exactly
+                # one SIGINT (a second one would make terraform exit without saving state).
+                start_new_session=True,
             )
             try:
                 _pump(process.stdout, log, lines, on_line)
                 code = process.wait()
             except BaseException:
-                # Ctrl-C reaches terraform too (same process group): let it stop cleanly.
-                _wait_or_kill(process)
+                _interrupt(process)
                 raise
         output = "".join(lines)
         if code not in ok_codes:
@@ -174,8 +178,8 @@ class Terraform:
 
 
 def _pump(
-    stream: TextIO | None,
-    log: TextIO,
+    stream: IO[str] | None,
+    log: IO[str],
     lines: list[str],
     on_line: Callable[[str], None] | None,
 ) -> None:
@@ -189,15 +193,14 @@ def _pump(
             on_line(line.rstrip("\n"))
 
 
-def _wait_or_kill(process: subprocess.Popen[str], grace: float = 60.0) -> None:
-    deadline = time.monotonic() + grace
-    while process.poll() is None and time.monotonic() < deadline:
-        try:
-            process.wait(timeout=0.5)
-        except subprocess.TimeoutExpired:
-            continue
-        except KeyboardInterrupt:
-            break
+def _interrupt(process: subprocess.Popen[str], grace: float = 120.0) -> None:
+    """Ask terraform to stop (one SIGINT: it finishes the calls in flight and saves its state),
+    wait for it, and kill it only when it does not end within ``grace`` seconds."""
     if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGINT)
+    try:
+        process.communicate(timeout=grace)  # keeps reading its output, so it cannot block
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
         process.kill()
         process.wait()

@@ -19,7 +19,8 @@ from harness.fake_dms import FakeDms
 
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
 QUIET_STATE_TYPES = ("Choice", "Pass")
-DETAIL_WIDTH = 78
+DETAIL_WIDTH = 96
+STEP_WIDTH = 24
 
 
 @dataclass
@@ -80,13 +81,14 @@ class Timeline:
 
     def header(self) -> None:
         self._print(
-            f"  {'time':<8} {'step':<30} {'task seen':<10} {'restarts':>8}  decision / detail"
+            f"  {'time':<8} {'step':<{STEP_WIDTH}} {'task seen':<10} {'restarts':>8}  "
+            "decision (reason): explanation / detail"
         )
 
     def row(self, at: float, step: str, detail: str = "") -> None:
-        status = self.task_status
+        when = clock_text(at - self.origin)
         self._print(
-            f"  {clock_text(at - self.origin):<8} {_short(step, 30):<30} {status:<10} "
+            f"  {when:<8} {_short(step, STEP_WIDTH):<{STEP_WIDTH}} {self.task_status:<10} "
             f"{self.restarts:>8}  {_short(detail)}".rstrip()
         )
 

@@ -21,6 +21,7 @@ the ``with`` block, not even on Ctrl-C.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import logging
 import os
@@ -37,7 +38,11 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 from moto.awslambda.utils import get_backend as lambda_backend
-from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from harness.moto_corrections import (
@@ -301,7 +306,7 @@ class LocalAws:
             logger = logging.getLogger(name)
             previous = logger.level
             logger.setLevel(logging.CRITICAL)
-            self._undos.append(lambda logger=logger, level=previous: logger.setLevel(level))
+            self._undos.append(functools.partial(logger.setLevel, previous))
 
     def _set_env(self, values: dict[str, str]) -> None:
         for key, value in values.items():

@@ -8,6 +8,7 @@ results as they appear in the execution history (``TaskSucceeded`` of ``lambda:i
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any, TextIO
 from harness.clock import VirtualClock
 from harness.fake_dms import FakeDms
 
+_ERROR_CODE = re.compile(r"\b([A-Z][A-Za-z]+(?:Exception|Fault))\b")
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
 QUIET_STATE_TYPES = ("Choice", "Pass")
 DETAIL_WIDTH = 96
@@ -159,9 +161,12 @@ class Timeline:
             self._task_succeeded(at, event["taskSucceededEventDetails"])
         elif kind == "TaskFailed":
             details = event["taskFailedEventDetails"]
-            if "ResourceNotFound" in str(details.get("error", "")):
+            error = str(details.get("error", ""))
+            if "ResourceNotFound" in error:
                 self.task_status = "(gone)"
-            self.row(at, self._state, f"call failed: {details.get('error', '')}")
+            codes = _ERROR_CODE.findall(str(details.get("cause", "")))
+            code = next((c for c in codes if c.lower() not in error.lower()), "")
+            self.row(at, self._state, f"call failed: {error}" + (f" ({code})" if code else ""))
         elif kind in ("ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut"):
             outcome = kind.removeprefix("Execution").upper()
             details = event.get("executionFailedEventDetails") or {}

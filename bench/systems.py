@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
+
 from bench.parse_cache import warm
 from bench.seed_lambda import lambda_handler as seed_lambda_handler
 from harness.workflow import WorkflowEnv
@@ -274,18 +276,21 @@ def running_executions(env: WorkflowEnv, state_machine_arn: str) -> set[str]:
     """ARNs of the machine's RUNNING executions.
 
     moto 5.2.5 can fail ListExecutions with a status filter (AttributeError on ``exec_status``)
-    while an execution is being created in another thread; that is retried.
+    while an execution is being created in another thread, and past 100 executions its page
+    token can go stale (InvalidToken) when one starts in between; both are retried.
     """
     sfn = env.client("stepfunctions")
     for attempt in range(20):
         try:
             arns: set[str] = set()
             for page in sfn.get_paginator("list_executions").paginate(
-                stateMachineArn=state_machine_arn, statusFilter="RUNNING"
+                stateMachineArn=state_machine_arn,
+                statusFilter="RUNNING",
+                PaginationConfig={"PageSize": 1000},
             ):
                 arns.update(str(e["executionArn"]) for e in page["executions"])
             return arns
-        except AttributeError:
+        except (AttributeError, ClientError):  # also a page token outdated by a new execution
             if attempt == 19:
                 raise
             time.sleep(0.01)

@@ -10,10 +10,12 @@ provider "aws" {
   skip_region_validation      = true
 
   endpoints {
+    cloudwatch     = var.endpoint
     cloudwatchlogs = var.endpoint
     dynamodb       = var.endpoint
     events         = var.endpoint
     iam            = var.endpoint
+    kms            = var.endpoint
     lambda         = var.endpoint
     sfn            = var.endpoint
     sns            = var.endpoint

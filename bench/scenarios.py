@@ -387,6 +387,7 @@ def run_scenario(
         finally:
             bus.stop()
             records = collect(env, bus)
+            system.close()
             if setup.undo is not None:
                 setup.undo()
         calls = dms.calls[calls_before:]

@@ -92,6 +92,11 @@ class StormObservation:
             "executions_failed": self.failed_executions,
             "executions_still_looping": self.looping,
             "ends": dict(Counter(e.how for e in self.executions).most_common()),
+            "failures": [
+                {"error": e.error, "cause": (e.cause or "")[:500]}
+                for e in self.executions
+                if e.status == "FAILED"
+            ][:5],
             "dms_calls": len(self.calls),
             "dms_throttled": sum(1 for c in self.calls if c.outcome == "ThrottlingException"),
             "peak_dms_requests_per_s": peak_attempted,
@@ -156,6 +161,7 @@ def run_storm(
             finally:
                 bus.stop()
                 records = collect(env, bus)
+                system.close()
             calls = list(dms.calls[calls_before:])
         finals = {arn: bus.status(arn) for arn in arns}
         recovered = sum(1 for s in finals.values() if s == "running")

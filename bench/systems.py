@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 import time
 import uuid
@@ -90,6 +91,9 @@ class System:
         """Messages the workflow itself published (readable ones)."""
         return 0
 
+    def close(self) -> None:
+        """Undo what deploy changed outside the mocked AWS."""
+
 
 class ModuleSystem(System):
     name = "module"
@@ -98,8 +102,14 @@ class ModuleSystem(System):
     def __init__(self, decider_env: dict[str, str] | None = None) -> None:
         self.decider_env = dict(decider_env or MODULE_DECIDER_ENV)
         self.topic_arn = ""
+        self._saved: dict[str, str | None] = {}
 
     def deploy(self, env: WorkflowEnv, watched: list[str]) -> None:
+        # The harness swaps the decider's environment into os.environ around each invocation,
+        # which is not safe for concurrent invocations (one restores while another reads). With
+        # the same values set process-wide, every swap and restore writes what is already there.
+        self._saved = {key: os.environ.get(key) for key in self.decider_env}
+        os.environ.update(self.decider_env)
         values = {
             "partition": "aws",
             "decider_function_arn": env.create_decider_function(environment=self.decider_env),
@@ -117,6 +127,14 @@ class ModuleSystem(System):
 
     def workflow_notifications(self, env: WorkflowEnv) -> int:
         return len(env.notifications(self.topic_arn))
+
+    def close(self) -> None:
+        for key, value in self._saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved = {}
 
 
 class SeedSystem(System):

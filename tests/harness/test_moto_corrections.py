@@ -701,6 +701,10 @@ def test_without_correction_validate_state_machine_definition_is_missing() -> No
     )
 
 
+# Loading the managed policies takes seconds per IAM backend: the Step Functions tests skip it.
+NO_MANAGED_POLICIES = "iam_aws_managed_policies_exist"
+
+
 def _machine(sfn: Any, publish: bool) -> str:
     iam = boto3.client("iam", region_name="us-east-1")
     role = iam.create_role(RoleName=f"r-{uuid.uuid4().hex[:8]}", AssumeRolePolicyDocument="{}")
@@ -716,7 +720,7 @@ def _machine(sfn: Any, publish: bool) -> str:
 
 def test_list_state_machine_versions_lists_published_versions() -> None:
     """AWS: ListStateMachineVersions lists published versions (none when nothing was)."""
-    with server_corrected() as sfn:
+    with server_corrected(exclude=(NO_MANAGED_POLICIES,)) as sfn:
         unpublished = _machine(sfn, publish=False)
         published = _machine(sfn, publish=True)
         assert (
@@ -733,7 +737,7 @@ def test_list_state_machine_versions_lists_published_versions() -> None:
 
 
 def test_without_correction_list_state_machine_versions_is_missing() -> None:
-    with server_corrected(exclude=("sfn_list_state_machine_versions",)) as sfn:
+    with server_corrected(exclude=("sfn_list_state_machine_versions", NO_MANAGED_POLICIES)) as sfn:
         machine = _machine(sfn, publish=False)
         with pytest.raises(Exception) as raised:
             sfn.list_state_machine_versions(stateMachineArn=machine)

@@ -8,6 +8,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 VENV_STAMP := $(VENV)/.installed
+# checkov pins dependencies that conflict with moto's, so it lives in a venv of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 LAMBDA_ZIP := dist/lambda.zip
 ASL_SOURCE := asl_templates/dms_recovery.asl.json.j2
 ASL_RENDERED := asl_templates/rendered/dms_recovery.asl.json.tftpl
@@ -30,6 +33,22 @@ $(VENV_STAMP): requirements-dev.txt
 	touch $@
 
 venv: $(VENV_STAMP) ## Create .venv from the pinned requirements
+
+$(CHECKOV_STAMP): requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
+# Static security scan of the root module (with its submodules) and the examples, offline. Every
+# skip is an inline `#checkov:skip=CKV_...:reason` beside the resource it concerns; any failed
+# check fails the target. The summary line gives the passed / failed / skipped counts.
+.PHONY: checkov
+checkov: $(CHECKOV_STAMP) ## Security scan (checkov) of the module and examples, zero failed checks
+	@mkdir -p build
+	@$(CHECKOV_VENV)/bin/checkov --directory . --framework terraform --skip-download --quiet \
+	  --compact --skip-path tests --skip-path build --skip-path '\.venv' > build/checkov.txt 2>&1 \
+	  || { cat build/checkov.txt; exit 1; }
+	@grep -m1 'Passed checks' build/checkov.txt
 
 build: $(VENV_STAMP) asl ## Package the decider into dist/lambda.zip and render the ASL
 	$(BIN)/python scripts/build_lambda.py --source lambda_src --output $(LAMBDA_ZIP)
@@ -69,6 +88,7 @@ lint: $(VENV_STAMP) tf-cli-config ## Static checks: ruff, mypy, terraform fmt, g
 	$(BIN)/python scripts/render_asl.py --template $(ASL_SOURCE) --check-template $(ASL_RENDERED)
 	$(BIN)/python scripts/build_lambda.py --source lambda_src --check $(LAMBDA_ZIP)
 	$(BIN)/python scripts/tf_docs.py --check
+	$(MAKE) checkov
 
 docs: $(VENV_STAMP) ## Regenerate the README's input/output tables from variables.tf / outputs.tf
 	$(BIN)/python scripts/tf_docs.py --write
@@ -88,4 +108,4 @@ demo: $(VENV_STAMP) tf-cli-config ## Deploy on a local moto server, inject a DMS
 	$(BIN)/python -m demo --scenario "$(SCENARIO)"
 
 clean: ## Remove the virtual environment and build output
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(CHECKOV_VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

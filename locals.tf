@@ -55,6 +55,17 @@ locals {
     }
   )
 
+  # Encryption, always with a customer-managed key: the caller's, else the module's own.
+  # Conditionals, not coalesce(), for the same reason as create_sns_topic below.
+  create_kms_key = var.create_kms_key != null ? var.create_kms_key : var.kms_key_arn == null
+  kms_key_arn    = local.create_kms_key ? module.kms_key[0].key_arn : var.kms_key_arn
+  dns_suffix     = data.aws_partition.current.dns_suffix
+  # Log groups the submodules create (names fixed by AWS conventions), for the key policy.
+  log_group_arns = [
+    for name in ["/aws/lambda/${local.names.decider_function}", "/aws/vendedlogs/states/${local.names.state_machine}"] :
+    "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${name}"
+  ]
+
   # A conditional, not coalesce(): with create_sns_topic set, an unknown existing_sns_topic_arn
   # does not make the topic's count unknown.
   create_sns_topic = var.create_sns_topic != null ? var.create_sns_topic : var.existing_sns_topic_arn == null

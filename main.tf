@@ -13,6 +13,14 @@ data "aws_partition" "current" {
       error_message = "create_sns_topic is false but existing_sns_topic_arn is null: pass the ARN of the topic to notify, or leave create_sns_topic unset to let the module create one."
     }
     precondition {
+      condition     = !(var.create_kms_key == false && var.kms_key_arn == null)
+      error_message = "create_kms_key is false but kms_key_arn is null: pass the ARN of your own customer-managed key, or leave create_kms_key unset to let the module create one (the topic, queue, table and logs are always encrypted with a customer-managed key; AWS-managed aws/sns and aws/sqs keys would silently drop alerts)."
+    }
+    precondition {
+      condition     = !(var.create_kms_key == true && var.kms_key_arn != null)
+      error_message = "create_kms_key is true but kms_key_arn is set: remove one of them (the module either creates a key or uses yours)."
+    }
+    precondition {
       condition     = !(var.create_sns_topic == true && var.existing_sns_topic_arn != null)
       error_message = "create_sns_topic is true but existing_sns_topic_arn is set: remove one of them (the module either creates a topic or uses the existing one)."
     }
@@ -37,6 +45,20 @@ data "aws_caller_identity" "current" {
   }
 }
 
+module "kms_key" {
+  source = "./modules/kms_key"
+  count  = local.create_kms_key ? 1 : 0
+
+  alias_name             = "dms-auto-recovery/${var.name}"
+  partition              = local.partition
+  dns_suffix             = local.dns_suffix
+  region                 = local.region
+  account_id             = local.account_id
+  event_rule_arn_pattern = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.names.rule_prefix}-*"
+  log_group_arns         = local.log_group_arns
+  tags                   = local.tags
+}
+
 module "notifications" {
   source = "./modules/notifications"
 
@@ -48,7 +70,7 @@ module "notifications" {
   partition          = local.partition
   region             = local.region
   account_id         = local.account_id
-  kms_key_arn        = var.kms_key_arn
+  kms_key_arn        = local.kms_key_arn
   tags               = local.tags
 }
 
@@ -63,7 +85,7 @@ module "decider_lambda" {
   region                = local.region
   account_id            = local.account_id
   log_retention_days    = var.log_retention_days
-  kms_key_arn           = var.kms_key_arn
+  kms_key_arn           = local.kms_key_arn
   permissions_boundary  = var.permissions_boundary
   iam_path              = var.iam_path
   tags                  = local.tags
@@ -72,12 +94,13 @@ module "decider_lambda" {
 module "lease_table" {
   source = "./modules/lease_table"
 
-  table_name  = local.names.lease_table
-  partition   = local.partition
-  region      = local.region
-  account_id  = local.account_id
-  kms_key_arn = var.kms_key_arn
-  tags        = local.tags
+  table_name      = local.names.lease_table
+  partition       = local.partition
+  region          = local.region
+  account_id      = local.account_id
+  kms_key_arn     = local.kms_key_arn
+  kms_key_enabled = true # the key may be created in this apply
+  tags            = local.tags
 }
 
 module "state_machine" {
@@ -95,7 +118,8 @@ module "state_machine" {
   watched_task_arns        = var.replication_task_arns
   log_level                = var.state_machine_log_level
   log_retention_days       = var.log_retention_days
-  kms_key_arn              = var.kms_key_arn
+  kms_key_arn              = local.kms_key_arn
+  kms_key_enabled          = true # the key may be created in this apply
   tracing_enabled          = var.tracing_enabled
   permissions_boundary     = var.permissions_boundary
   iam_path                 = var.iam_path
@@ -117,8 +141,25 @@ module "event_rules" {
   partition            = local.partition
   region               = local.region
   account_id           = local.account_id
-  kms_key_arn          = var.kms_key_arn
+  kms_key_arn          = local.kms_key_arn
+  kms_key_enabled      = true # the key may be created in this apply
   permissions_boundary = var.permissions_boundary
   iam_path             = var.iam_path
   tags                 = local.tags
+}
+
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  name              = var.name
+  create_alarms     = var.create_alarms
+  create_dashboard  = var.create_dashboard
+  alarm_topic_arn   = module.notifications.topic_arn
+  state_machine_arn = module.state_machine.state_machine_arn
+  function_name     = module.decider_lambda.function_name
+  decider_log_group = module.decider_lambda.log_group_name
+  rule_names        = module.event_rules.rule_names
+  dlq_name          = local.names.dlq
+  region            = local.region
+  tags              = local.tags
 }

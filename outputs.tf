@@ -67,3 +67,18 @@ output "dlq_url" {
   description = "URL of the SQS dead-letter queue of the EventBridge targets."
   value       = module.event_rules.dlq_url
 }
+
+output "kms_key_arn" {
+  description = "ARN of the KMS key encrypting the topic, dead-letter queue, lease table and log groups: the module's own (created) or kms_key_arn."
+  value       = local.kms_key_arn
+}
+
+output "alarm_names" {
+  description = "Names of the CloudWatch alarms notifying the topic (empty with create_alarms = false)."
+  value       = module.monitoring.alarm_names
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard (null with create_dashboard = false)."
+  value       = module.monitoring.dashboard_name
+}

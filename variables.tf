@@ -206,7 +206,7 @@ variable "tracing_enabled" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key ARN for the topic, dead-letter queue, lease table and log groups; null for AWS owned/service-managed encryption (never the AWS-managed aws/sns or aws/sqs keys). Its key policy must admit events.amazonaws.com, cloudwatch.amazonaws.com and logs.<region>.amazonaws.com."
+  description = "ARN of your own customer-managed KMS key for the topic, dead-letter queue, lease table and log groups, instead of the key the module creates. Its key policy must admit what modules/kms_key/README.md lists (EventBridge, CloudWatch alarms, CloudWatch Logs, use through SNS, SQS and DynamoDB). Never the AWS-managed aws/sns or aws/sqs keys."
   type        = string
   default     = null
 
@@ -214,6 +214,24 @@ variable "kms_key_arn" {
     condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
     error_message = "kms_key_arn must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>), not an alias, or null."
   }
+}
+
+variable "create_kms_key" {
+  description = "Whether the module creates its own customer-managed KMS key (rotated, key policy limited to the services that need it). null decides from kms_key_arn (create when it is null); set false when kms_key_arn is only known after apply (a key created in the same configuration). There is no unencrypted mode: false requires kms_key_arn."
+  type        = bool
+  default     = null
+}
+
+variable "create_alarms" {
+  description = "Create CloudWatch alarms that notify the module's topic: state machine executions failed (a give-up), timed out or aborted; dead-letter queue not empty; EventBridge failed invocations per rule; decider Lambda errors and throttles."
+  type        = bool
+  default     = true
+}
+
+variable "create_dashboard" {
+  description = "Create a CloudWatch dashboard: recoveries and give-ups, decisions by action, DMS events matched, dead letters, Lambda health and the alarms."
+  type        = bool
+  default     = true
 }
 
 variable "permissions_boundary" {

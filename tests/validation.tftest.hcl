@@ -232,3 +232,18 @@ run "create_topic_true_with_existing_topic" {
   }
   expect_failures = [data.aws_partition.current]
 }
+
+run "create_kms_key_false_without_a_key" {
+  command = plan
+  variables { create_kms_key = false }
+  expect_failures = [data.aws_partition.current]
+}
+
+run "create_kms_key_true_with_a_key" {
+  command = plan
+  variables {
+    create_kms_key = true
+    kms_key_arn    = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+  expect_failures = [data.aws_partition.current]
+}

@@ -13,6 +13,17 @@ mock_provider "aws" {
   }
 }
 
+# The key the module creates, with an ARN known at plan time (a mocked ARN is otherwise unknown
+# until apply), so the wiring of the key to every encrypted resource can be asserted.
+override_resource {
+  target          = module.kms_key[0].aws_kms_key.this
+  override_during = plan
+  values = {
+    arn    = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    key_id = "11111111-2222-3333-4444-555555555555"
+  }
+}
+
 variables {
   name                  = "orders"
   replication_task_arns = ["arn:aws:dms:us-east-1:123456789012:task:ORDERSCDC7QXKZ3N5L2T"]
@@ -77,6 +88,41 @@ run "submodules_are_wired_together" {
   assert {
     condition     = output.dlq_arn == "arn:aws:sqs:us-east-1:123456789012:orders-events-dlq"
     error_message = "DLQ ARN is wrong"
+  }
+}
+
+run "the_module_key_encrypts_everything_and_the_role_may_use_it" {
+  command = plan
+
+  assert {
+    condition     = output.kms_key_arn == "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    error_message = "by default the module creates its own key"
+  }
+  assert {
+    condition = alltrue([
+      module.notifications.topic_created,
+      jsondecode(module.state_machine.role_policies["kms"]).Statement[0].Resource == output.kms_key_arn,
+      jsonencode(jsondecode(module.state_machine.role_policies["kms"]).Statement[0].Action) == jsonencode(["kms:Decrypt", "kms:GenerateDataKey"]),
+    ])
+    error_message = "the state machine role must get kms:Decrypt and kms:GenerateDataKey on the module's key only"
+  }
+  assert {
+    condition     = module.lease_table.table_arn != null && length(module.monitoring.alarm_names) == 7 && module.monitoring.dashboard_name == "orders"
+    error_message = "alarms (3 state machine, 2 Lambda, DLQ; plus one per rule) and the dashboard are on by default"
+  }
+}
+
+run "no_alarms_no_dashboard" {
+  command = plan
+
+  variables {
+    create_alarms    = false
+    create_dashboard = false
+  }
+
+  assert {
+    condition     = length(output.alarm_names) == 0 && output.dashboard_name == null
+    error_message = "create_alarms = false and create_dashboard = false must create neither"
   }
 }
 
@@ -271,6 +317,14 @@ run "china_partition" {
   override_data {
     target = data.aws_region.current
     values = { name = "cn-north-1" }
+  }
+  override_resource {
+    target          = module.kms_key[0].aws_kms_key.this
+    override_during = plan
+    values = {
+      arn    = "arn:aws-cn:kms:cn-north-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+      key_id = "11111111-2222-3333-4444-555555555555"
+    }
   }
 
   variables {

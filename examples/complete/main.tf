@@ -14,46 +14,29 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
 }
 
-resource "aws_kms_key" "this" {
-  description         = "dms-auto-recovery: topic, dead-letter queue, lease table and logs"
-  enable_key_rotation = true
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministers"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        # EventBridge (alert to SNS, dead letters to SQS) and CloudWatch alarms publish to
-        # encrypted destinations with the service principal, not with a role.
-        Sid       = "ServicesPublishEncrypted"
-        Effect    = "Allow"
-        Principal = { Service = ["events.amazonaws.com", "cloudwatch.amazonaws.com"] }
-        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
-        Resource  = "*"
-        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-      },
-      {
-        Sid       = "CloudWatchLogsEncrypt"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.${data.aws_partition.current.dns_suffix}" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*" }
-        }
-      },
-    ]
-  })
+# A platform's own key, made with the module's key submodule (the same key policy the module
+# gives the key it creates by default): the rules and log groups of this instance may use it.
+module "kms_key" {
+  # source = "git::https://github.com/<org>/dms-auto-recovery.git//modules/kms_key?ref=v0.1.0"
+  source = "../../modules/kms_key"
+
+  alias_name             = "${var.name}-platform"
+  partition              = local.partition
+  dns_suffix             = data.aws_partition.current.dns_suffix
+  region                 = local.region
+  account_id             = local.account_id
+  event_rule_arn_pattern = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name}-task-state-*"
+  log_group_arns = [
+    "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${var.name}-decider",
+    "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/vendedlogs/states/${var.name}-recovery",
+  ]
   tags = var.tags
 }
 
 # An organisation's boundary usually exists already; this one allows what the module's roles use.
 resource "aws_iam_policy" "boundary" {
+  #checkov:skip=CKV_AWS_290:A permissions boundary grants nothing; it caps the module's roles, whose own policies carry the resource constraints.
+  #checkov:skip=CKV_AWS_355:A permissions boundary grants nothing; it caps the module's roles, whose own policies carry the resource constraints.
   name = "${var.name}-boundary"
   path = var.iam_path
   policy = jsonencode({
@@ -101,7 +84,10 @@ module "dms_recovery" {
   log_retention_days      = 90
   state_machine_log_level = "ALL"
   tracing_enabled         = true
-  kms_key_arn             = aws_kms_key.this.arn
+  kms_key_arn             = module.kms_key.key_arn
+  create_kms_key          = false # the key's ARN is only known after apply
+  create_alarms           = true
+  create_dashboard        = true
 
   permissions_boundary = aws_iam_policy.boundary.arn
   iam_path             = var.iam_path

@@ -20,5 +20,5 @@ output "lease_table_name" {
 
 output "kms_key_arn" {
   description = "The key encrypting the topic, queue, table and logs."
-  value       = aws_kms_key.this.arn
+  value       = module.kms_key.key_arn
 }

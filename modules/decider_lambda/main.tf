@@ -54,6 +54,12 @@ resource "aws_iam_role_policy" "logs" {
 }
 
 resource "aws_lambda_function" "this" {
+  #checkov:skip=CKV_AWS_116:A DLQ only catches asynchronous invocations; Step Functions invokes the decider synchronously and its Catch notifies "the decider failed".
+  #checkov:skip=CKV_AWS_117:The decider makes no network calls (a pure function over its input); a VPC would add ENIs and cold starts and protect nothing.
+  #checkov:skip=CKV_AWS_115:Reserved concurrency would take capacity from the account and throttle recoveries; only this state machine invokes it, at most one execution per watched task (100 at most).
+  #checkov:skip=CKV_AWS_272:The package is built deterministically from this repository's reviewed source and pinned by source_code_hash; code signing needs a signing profile the platform owns.
+  #checkov:skip=CKV_AWS_173:The environment holds only recovery settings (waits, limits), no secrets; Lambda encrypts it at rest with its own key.
+  #checkov:skip=CKV_AWS_50:The decider calls nothing downstream; the state machine's X-Ray tracing (tracing_enabled) already times each invocation.
   function_name    = var.function_name
   description      = "DMS auto-recovery decider: pure recovery policy, makes no AWS calls"
   role             = aws_iam_role.this.arn

@@ -14,7 +14,9 @@ locals {
 
   rule_names = [for i in range(length(local.shards)) : format("%s-%02d", var.rule_name_prefix, i)]
   rule_arns  = [for n in local.rule_names : "arn:${var.partition}:events:${var.region}:${var.account_id}:rule/${n}"]
-  dlq_arn    = "arn:${var.partition}:sqs:${var.region}:${var.account_id}:${var.dlq_name}"
+  # A separate flag: the ARN of a key created in the same apply is unknown at plan time.
+  kms_key_enabled = var.kms_key_enabled != null ? var.kms_key_enabled : var.kms_key_arn != null
+  dlq_arn         = "arn:${var.partition}:sqs:${var.region}:${var.account_id}:${var.dlq_name}"
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -164,9 +166,9 @@ resource "aws_sqs_queue" "dlq" {
   message_retention_seconds = 1209600
   # SSE-SQS by default; a customer-managed key when given (never the AWS-managed aws/sqs key,
   # which EventBridge cannot use). Its key policy must admit events.amazonaws.com.
-  sqs_managed_sse_enabled           = var.kms_key_arn == null ? true : null
+  sqs_managed_sse_enabled           = local.kms_key_enabled ? null : true
   kms_master_key_id                 = var.kms_key_arn
-  kms_data_key_reuse_period_seconds = var.kms_key_arn == null ? null : 300
+  kms_data_key_reuse_period_seconds = local.kms_key_enabled ? 300 : null
   tags                              = var.tags
 }
 

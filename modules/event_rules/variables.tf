@@ -120,6 +120,12 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "kms_key_enabled" {
+  description = "Whether kms_key_arn is set, when its value is only known after apply (a key created in the same configuration); null decides from kms_key_arn."
+  type        = bool
+  default     = null
+}
+
 variable "permissions_boundary" {
   description = "ARN of the IAM policy used as permissions boundary of the role; null for none."
   type        = string

@@ -29,6 +29,12 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "kms_key_enabled" {
+  description = "Whether kms_key_arn is set, when its value is only known after apply (a key created in the same configuration); null decides from kms_key_arn."
+  type        = bool
+  default     = null
+}
+
 variable "point_in_time_recovery" {
   description = "Enable point-in-time recovery. Leases are short-lived, so it is off by default."
   type        = bool

@@ -26,6 +26,27 @@ locals {
     }]
   })
 
+  # A separate flag: the ARN of a key created in the same apply is unknown at plan time.
+  kms_key_enabled = var.kms_key_enabled != null ? var.kms_key_enabled : var.kms_key_arn != null
+
+  # Publishing to the encrypted topic and writing the encrypted lease table: the key's data key
+  # actions on that key only. "longest" is the same policy with a key ARN longer than any real one, so the size
+  # check below is known at plan time even when the key is created in the same apply.
+  kms_policies = {
+    for variant, arn in {
+      actual  = var.kms_key_arn
+      longest = "arn:aws-us-gov:kms:ap-southeast-99:123456789012:key/mrk-0123456789abcdef0123456789abcdef"
+      } : variant => jsonencode({
+        Version = "2012-10-17"
+        Statement = [{
+          Sid      = "UseEncryptionKey"
+          Effect   = "Allow"
+          Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+          Resource = arn
+        }]
+    })
+  }
+
   # One inline policy per concern; each statement maps to an integration the ASL calls.
   policies = merge(
     {
@@ -62,22 +83,13 @@ locals {
       })
       notify = jsonencode({
         Version = "2012-10-17"
-        Statement = concat(
-          [{
-            # sns:publish to the notification topic only.
-            Sid      = "PublishNotifications"
-            Effect   = "Allow"
-            Action   = "sns:Publish"
-            Resource = var.notification_topic_arn
-          }],
-          var.kms_key_arn == null ? [] : [{
-            # Publishing to a topic (and writing a table) encrypted with a customer-managed key.
-            Sid      = "UseEncryptionKey"
-            Effect   = "Allow"
-            Action   = ["kms:Decrypt", "kms:GenerateDataKey*"]
-            Resource = var.kms_key_arn
-          }]
-        )
+        Statement = [{
+          # sns:publish to the notification topic only.
+          Sid      = "PublishNotifications"
+          Effect   = "Allow"
+          Action   = "sns:Publish"
+          Resource = var.notification_topic_arn
+        }]
       })
       decider = jsonencode({
         Version = "2012-10-17"
@@ -111,6 +123,7 @@ locals {
         }]
       })
     },
+    local.kms_key_enabled ? { kms = local.kms_policies.actual } : {},
     var.tracing_enabled ? {
       tracing = jsonencode({
         Version = "2012-10-17"
@@ -131,7 +144,9 @@ locals {
   )
 
   # IAM counts a role's inline policies together, without whitespace, against 10,240 characters.
-  policies_size = sum([for p in values(local.policies) : length(p)])
+  policies_size = sum([
+    for name, p in local.policies : name == "kms" ? length(local.kms_policies.longest) : length(p)
+  ])
 }
 
 resource "aws_cloudwatch_log_group" "this" {

@@ -87,6 +87,12 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "kms_key_enabled" {
+  description = "Whether kms_key_arn is set, when its value is only known after apply (a key created in the same configuration); null decides from kms_key_arn."
+  type        = bool
+  default     = null
+}
+
 variable "tracing_enabled" {
   description = "Enable AWS X-Ray tracing of executions (adds the X-Ray actions to the role)."
   type        = bool

@@ -25,6 +25,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parent / "fixture"
 ACCOUNT = "123456789012"  # moto's default account
+KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 
 TASK = "arn:aws:dms:us-east-1:123456789012:task:ORDERSCDC7QXKZ3N5L2T"
 SUPPORTED_MAX_TASKS = 100
@@ -36,16 +37,18 @@ def task_arns(count: int, partition: str = "aws", region: str = "us-east-1") -> 
 
 
 SCENARIOS: dict[str, dict[str, Any]] = {
+    # The module creates its own KMS key, alarms and dashboard (the defaults).
     "default": {
         "replication_task_arns": [TASK],
         "notification_emails": ["ops@example.com"],
         "permissions_boundary": f"arn:aws:iam::{ACCOUNT}:policy/boundary",
         "iam_path": "/dms-recovery/",
     },
+    # The caller's own KMS key.
     "maximum": {
         "name": "orders-" + "x" * 100,
         "replication_task_arns": task_arns(SUPPORTED_MAX_TASKS),
-        "kms_key_arn": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "kms_key_arn": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/{KEY_ID}",
         "tracing_enabled": True,
         "non_recoverable_patterns": ["(?i)truncat", "Error 1236"],
     },
@@ -54,6 +57,11 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "region": "cn-north-1",
         "replication_task_arns": task_arns(3, "aws-cn", "cn-north-1"),
         "existing_sns_topic_arn": f"arn:aws-cn:sns:cn-north-1:{ACCOUNT}:platform-alerts",
+        # The caller's key, said explicitly; no alarms and no dashboard.
+        "kms_key_arn": f"arn:aws-cn:kms:cn-north-1:{ACCOUNT}:key/{KEY_ID}",
+        "create_kms_key": False,
+        "create_alarms": False,
+        "create_dashboard": False,
     },
 }
 

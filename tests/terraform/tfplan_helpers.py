@@ -65,7 +65,22 @@ def statements(document: str) -> list[dict[str, Any]]:
 
 
 def role_policies(plan: dict[str, Any], module: str) -> list[str]:
-    return [r["values"]["policy"] for r in in_module(plan, "aws_iam_role_policy", module)]
+    """The inline policies of the role of ``module`` that are known at plan time (see
+    ``unknown_at_plan`` for the others)."""
+    return [
+        r["values"]["policy"]
+        for r in in_module(plan, "aws_iam_role_policy", module)
+        if "policy" in r["values"]
+    ]
+
+
+def unknown_at_plan(plan: dict[str, Any], attribute: str) -> set[str]:
+    """Addresses of the planned resources whose ``attribute`` is only known after apply."""
+    return {
+        change["address"]
+        for change in plan["resource_changes"]
+        if change["change"].get("after_unknown", {}).get(attribute) is True
+    }
 
 
 def allowed(plan: dict[str, Any], module: str) -> dict[str, set[str]]:
@@ -80,7 +95,8 @@ def allowed(plan: dict[str, Any], module: str) -> dict[str, set[str]]:
 
 
 def iam_documents(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(address, JSON document) of every IAM, topic and queue policy in the plan."""
+    """(address, JSON document) of every IAM, topic and queue policy in the plan known at plan
+    time (the KMS policy of a key created in the same apply is not: see ``unknown_at_plan``)."""
     fields = {
         "aws_iam_role_policy": "policy",
         "aws_iam_role": "assume_role_policy",
@@ -89,7 +105,7 @@ def iam_documents(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:
     }
     for res in resources(plan):
         field = fields.get(res["type"])
-        if field and res["mode"] == "managed":
+        if field and res["mode"] == "managed" and field in res["values"]:
             yield res["address"], res["values"][field]
 
 

@@ -308,13 +308,24 @@ def _parse_output(text: str | None) -> Any:
         return text
 
 
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
 class _EnvHandler:
-    """The real decider, run with the function's environment variables set around each call."""
+    """The real decider, run with the function's environment variables set around each call.
+
+    The environment is process-wide, so calls are serialised: on AWS each invocation has its own
+    environment, and concurrent executions must not see each other's half-restored variables.
+    """
 
     def __init__(self, environment: dict[str, str]) -> None:
         self.environment = environment
 
     def __call__(self, event: Any, context: Any) -> Any:
+        with _ENVIRONMENT_LOCK:
+            return self._call(event, context)
+
+    def _call(self, event: Any, context: Any) -> Any:
         saved = {key: os.environ.get(key) for key in self.environment}
         os.environ.update(self.environment)
         try:

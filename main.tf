@@ -160,6 +160,8 @@ module "monitoring" {
   decider_log_group = module.decider_lambda.log_group_name
   rule_names        = module.event_rules.rule_names
   dlq_name          = local.names.dlq
+  partition         = local.partition
   region            = local.region
+  account_id        = local.account_id
   tags              = local.tags
 }

@@ -107,12 +107,10 @@ resource "aws_cloudwatch_metric_alarm" "rule" {
 }
 
 locals {
-  alarm_arns = concat(
-    [for a in aws_cloudwatch_metric_alarm.state_machine : a.arn],
-    [for a in aws_cloudwatch_metric_alarm.lambda : a.arn],
-    [for a in aws_cloudwatch_metric_alarm.dlq : a.arn],
-    [for a in aws_cloudwatch_metric_alarm.rule : a.arn],
-  )
+  # Built from the names, so the dashboard body is known (and reviewable) at plan time.
+  alarm_arns = var.create_alarms ? [
+    for name in local.alarm_names : "arn:${var.partition}:cloudwatch:${var.region}:${var.account_id}:alarm:${name}"
+  ] : []
 
   sfn = { StateMachineArn = var.state_machine_arn }
   widgets = concat(
@@ -146,12 +144,15 @@ locals {
       {
         type = "metric", x = 0, y = 6, width = 8, height = 6
         properties = {
-          title   = "DMS events matched and failed deliveries"
-          region  = var.region
-          stat    = "Sum"
-          period  = 300
-          view    = "timeSeries"
-          metrics = flatten([for rule in var.rule_names : [["AWS/Events", "TriggeredRules", "RuleName", rule], ["AWS/Events", "FailedInvocations", "RuleName", rule]]])
+          title  = "DMS events matched and failed deliveries"
+          region = var.region
+          stat   = "Sum"
+          period = 300
+          view   = "timeSeries"
+          metrics = concat(
+            [for rule in var.rule_names : ["AWS/Events", "TriggeredRules", "RuleName", rule]],
+            [for rule in var.rule_names : ["AWS/Events", "FailedInvocations", "RuleName", rule]],
+          )
         }
       },
       {
@@ -195,6 +196,14 @@ locals {
 
 resource "aws_cloudwatch_dashboard" "this" {
   count = var.create_dashboard ? 1 : 0
+
+  # The alarm widget names the alarms: create them first.
+  depends_on = [
+    aws_cloudwatch_metric_alarm.state_machine,
+    aws_cloudwatch_metric_alarm.lambda,
+    aws_cloudwatch_metric_alarm.dlq,
+    aws_cloudwatch_metric_alarm.rule,
+  ]
 
   dashboard_name = var.name
   dashboard_body = jsonencode({ widgets = local.widgets })

@@ -1,5 +1,5 @@
 output "alarm_arns" {
-  description = "ARNs of the alarms (empty without create_alarms)."
+  description = "ARNs of the alarms (empty without create_alarms; known at plan time)."
   value       = local.alarm_arns
 }
 

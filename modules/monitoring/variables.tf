@@ -50,8 +50,18 @@ variable "dlq_name" {
   type        = string
 }
 
+variable "partition" {
+  description = "AWS partition (aws, aws-cn, aws-us-gov), for the alarm ARNs."
+  type        = string
+}
+
 variable "region" {
-  description = "AWS region of the metrics (dashboard widgets)."
+  description = "AWS region of the metrics and alarms."
+  type        = string
+}
+
+variable "account_id" {
+  description = "AWS account id of the alarms."
   type        = string
 }
 

@@ -170,8 +170,8 @@ class Timeline:
         elif kind in ("ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut"):
             outcome = kind.removeprefix("Execution").upper()
             details = event.get("executionFailedEventDetails") or {}
-            error = f" ({details['error']})" if details.get("error") else ""
-            self.row(at, f"execution {outcome}{error}")
+            error = f"error {details['error']}: {details.get('cause', '')}" if details else ""
+            self.row(at, f"execution {outcome}", error)
 
     def _task_succeeded(self, at: float, details: dict[str, Any]) -> None:
         resource_type = str(details.get("resourceType", ""))

@@ -170,8 +170,8 @@ class Timeline:
         elif kind in ("ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut"):
             outcome = kind.removeprefix("Execution").upper()
             details = event.get("executionFailedEventDetails") or {}
-            error = f"error {details['error']}: {details.get('cause', '')}" if details else ""
-            self.row(at, f"execution {outcome}", error)
+            name, cause = details.get("error", ""), details.get("cause", "")
+            self.row(at, f"execution {outcome}", f"error {name}: {cause}" if details else "")
 
     def _task_succeeded(self, at: float, details: dict[str, Any]) -> None:
         resource_type = str(details.get("resourceType", ""))

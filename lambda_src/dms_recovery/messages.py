@@ -83,6 +83,9 @@ _NEXT_STEPS = {
     "budget_spent": "Check the source and target endpoints, then resume the task by hand.",
     "access_denied": "Grant the state machine role the action named above.",
     "operator_stop": "Nothing to do if the stop was intended; start the task by hand otherwise.",
+    "input_not_understood": 'Start the recovery with a DMS event or {"taskArn": "..."}.',
+    "input_too_large": 'Start the recovery with a DMS event or {"taskArn": "..."} only.',
+    "bad_configuration": "Fix the module input behind the variable named above, then apply.",
 }
 
 

@@ -152,3 +152,12 @@ def test_the_handler_validator_agrees_with_jsonschema(candidate: dict[str, Any])
 @given(input_like)
 def test_the_handler_never_raises_and_always_answers_in_contract(candidate: dict[str, Any]) -> None:
     assert_valid_output(lambda_handler(candidate, None))
+
+
+def test_refusals_tell_the_reader_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (
+        "What to do: Start the recovery with a DMS event"
+        in lambda_handler("garbage", None)["message"]
+    )
+    monkeypatch.setenv("DRY_RUN", "maybe")
+    assert "What to do: Fix the module input" in begin()["message"]

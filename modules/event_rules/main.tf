@@ -169,10 +169,8 @@ resource "aws_sqs_queue" "dlq" {
   sqs_managed_sse_enabled           = local.kms_key_enabled ? null : true
   kms_master_key_id                 = var.kms_key_arn
   kms_data_key_reuse_period_seconds = local.kms_key_enabled ? 300 : null
-  tags                              = var.tags
-}
-
-resource "aws_sqs_queue_policy" "dlq" {
-  queue_url = aws_sqs_queue.dlq.id
-  policy    = local.dlq_policy
+  # Inline rather than a separate aws_sqs_queue_policy: the provider waits ~25 s for queue
+  # attributes to settle on each extra create and delete.
+  policy = local.dlq_policy
+  tags   = var.tags
 }

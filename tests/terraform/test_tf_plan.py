@@ -263,7 +263,7 @@ def test_dlq_policy_admits_only_this_modules_rules(plans: dict[str, Any]) -> Non
         arn(plan, "events", f"rule/{r['values']['name']}")
         for r in of_type(plan, "aws_cloudwatch_event_rule")
     }
-    (stmt,) = statements(only(of_type(plan, "aws_sqs_queue_policy"))["values"]["policy"])
+    (stmt,) = statements(only(of_type(plan, "aws_sqs_queue"))["values"]["policy"])
     assert stmt["Principal"] == {"Service": "events.amazonaws.com"}
     assert stmt["Action"] == "sqs:SendMessage"
     assert set(stmt["Condition"]["ArnEquals"]["aws:SourceArn"]) == rules

@@ -101,7 +101,7 @@ def iam_documents(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:
         "aws_iam_role_policy": "policy",
         "aws_iam_role": "assume_role_policy",
         "aws_sns_topic_policy": "policy",
-        "aws_sqs_queue_policy": "policy",
+        "aws_sqs_queue": "policy",
     }
     for res in resources(plan):
         field = fields.get(res["type"])

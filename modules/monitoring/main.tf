@@ -25,84 +25,49 @@ locals {
     }
   }
 
-  alarm_names = concat(
-    [for key in keys(local.state_machine_alarms) : "${var.name}-${key}"],
-    [for key in keys(local.lambda_alarms) : "${var.name}-${key}"],
-    ["${var.name}-dlq-not-empty"],
-    [for rule in var.rule_names : "${rule}-failed-invocations"],
+  # Every alarm, keyed by its name: one shape (sum > 0 over one period, missing data is fine),
+  # differing only in metric, dimensions and statistic.
+  alarms = merge(
+    { for key, alarm in local.state_machine_alarms : "${var.name}-${key}" => merge(alarm, {
+      namespace = "AWS/States", dimensions = { StateMachineArn = var.state_machine_arn }
+      statistic = "Sum", ok_actions = []
+    }) },
+    { for key, alarm in local.lambda_alarms : "${var.name}-${key}" => merge(alarm, {
+      namespace = "AWS/Lambda", dimensions = { FunctionName = var.function_name }
+      statistic = "Sum", ok_actions = []
+    }) },
+    { "${var.name}-dlq-not-empty" = {
+      metric      = "ApproximateNumberOfMessagesVisible"
+      description = "EventBridge could not deliver a DMS event to the recovery state machine (or the alert to the topic) after its retries: that failure was not recovered. Read the messages in queue ${var.dlq_name} (their attributes say why), start the state machine by hand with {\"taskArn\": ...} if the task is still down, then purge the queue."
+      namespace   = "AWS/SQS", dimensions = { QueueName = var.dlq_name }
+      statistic   = "Maximum", ok_actions = [var.alarm_topic_arn]
+    } },
+    { for rule in var.rule_names : "${rule}-failed-invocations" => {
+      metric      = "FailedInvocations"
+      description = "EventBridge rule ${rule} failed to invoke a target (the state machine or the alert topic); after its retries the event goes to the dead-letter queue ${var.dlq_name}. Check the role's permission to start the state machine and the topic's and key's policies."
+      namespace   = "AWS/Events", dimensions = { RuleName = rule }
+      statistic   = "Sum", ok_actions = []
+    } },
   )
+  alarm_names = keys(local.alarms)
 }
 
-resource "aws_cloudwatch_metric_alarm" "state_machine" {
-  for_each = var.create_alarms ? local.state_machine_alarms : {}
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = var.create_alarms ? local.alarms : {}
 
-  alarm_name          = "${var.name}-${each.key}"
+  alarm_name          = each.key
   alarm_description   = each.value.description
-  namespace           = "AWS/States"
+  namespace           = each.value.namespace
   metric_name         = each.value.metric
-  dimensions          = { StateMachineArn = var.state_machine_arn }
-  statistic           = "Sum"
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
   period              = var.period_seconds
   evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   treat_missing_data  = "notBreaching"
   alarm_actions       = [var.alarm_topic_arn]
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "lambda" {
-  for_each = var.create_alarms ? local.lambda_alarms : {}
-
-  alarm_name          = "${var.name}-${each.key}"
-  alarm_description   = each.value.description
-  namespace           = "AWS/Lambda"
-  metric_name         = each.value.metric
-  dimensions          = { FunctionName = var.function_name }
-  statistic           = "Sum"
-  period              = var.period_seconds
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "dlq" {
-  count = var.create_alarms ? 1 : 0
-
-  alarm_name          = "${var.name}-dlq-not-empty"
-  alarm_description   = "EventBridge could not deliver a DMS event to the recovery state machine (or the alert to the topic) after its retries: that failure was not recovered. Read the messages in queue ${var.dlq_name} (their attributes say why), start the state machine by hand with {\"taskArn\": ...} if the task is still down, then purge the queue."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = var.dlq_name }
-  statistic           = "Maximum"
-  period              = var.period_seconds
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
-  ok_actions          = [var.alarm_topic_arn]
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "rule" {
-  count = var.create_alarms ? length(var.rule_names) : 0
-
-  alarm_name          = "${var.rule_names[count.index]}-failed-invocations"
-  alarm_description   = "EventBridge rule ${var.rule_names[count.index]} failed to invoke a target (the state machine or the alert topic); after its retries the event goes to the dead-letter queue ${var.dlq_name}. Check the role's permission to start the state machine and the topic's and key's policies."
-  namespace           = "AWS/Events"
-  metric_name         = "FailedInvocations"
-  dimensions          = { RuleName = var.rule_names[count.index] }
-  statistic           = "Sum"
-  period              = var.period_seconds
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = each.value.ok_actions
   tags                = var.tags
 }
 
@@ -198,12 +163,7 @@ resource "aws_cloudwatch_dashboard" "this" {
   count = var.create_dashboard ? 1 : 0
 
   # The alarm widget names the alarms: create them first.
-  depends_on = [
-    aws_cloudwatch_metric_alarm.state_machine,
-    aws_cloudwatch_metric_alarm.lambda,
-    aws_cloudwatch_metric_alarm.dlq,
-    aws_cloudwatch_metric_alarm.rule,
-  ]
+  depends_on = [aws_cloudwatch_metric_alarm.this]
 
   dashboard_name = var.name
   dashboard_body = jsonencode({ widgets = local.widgets })

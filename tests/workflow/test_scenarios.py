@@ -217,7 +217,9 @@ def test_a_task_that_is_not_watched_is_refused_before_any_call(recovery: Recover
 def test_malformed_input_fails_clearly_without_a_restart(recovery: Recovery, payload: Any) -> None:
     result = recovery.run(payload)
     assert (result.status, result.error) == ("FAILED", "InputNotUnderstood")
-    assert recovery.env.dms.calls_for() == [] or recovery.restarts() == 0
+    # refused before the lease and before any DMS call
+    assert recovery.env.dms.calls_for() == []
+    assert recovery.lease() is None
     subject, message = only_notification(result)
     assert subject == "DMS auto-recovery: input not understood"
     assert json.dumps(payload, separators=(",", ":")) in message
